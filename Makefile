@@ -1,0 +1,58 @@
+# Microblog: `make run` sets up and serves the site, `make test` sets up and runs the tests.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask
+MOMENT := app/static/vendor/moment/moment-with-locales.min.js
+
+.DEFAULT_GOAL := help
+.PHONY: help run setup test test-fast services lint requirements db translations
+
+help: ## List the verbs
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+run: setup ## Set up everything, then serve on http://127.0.0.1:5000 (SQLite, no other service)
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+setup: $(VENV)/.installed $(MOMENT) .env translations db ## Install dependencies and assets, compile catalogues, migrate
+
+test: $(VENV)/.dev-installed $(MOMENT) translations services ## Set up and run the whole test suite
+	$(PY) -m pytest
+
+test-fast: $(VENV)/.dev-installed $(MOMENT) translations ## Run the suite without the browser tests
+	$(PY) -m pytest -m "not e2e"
+
+services: ## Start PostgreSQL, MariaDB and Redis if down; install Chromium if missing
+	bash scripts/ensure-services.sh
+
+lint: $(VENV)/.dev-installed ## Check style with ruff
+	$(VENV)/bin/ruff check .
+
+requirements: $(VENV)/.installed ## Re-pin requirements*.txt from requirements*.in
+	$(VENV)/bin/pip install -q pip-tools
+	$(VENV)/bin/pip-compile -q --strip-extras --no-header -o requirements.txt requirements.in
+	$(VENV)/bin/pip-compile -q --strip-extras --no-header -o requirements-dev.txt requirements-dev.in
+
+db: $(VENV)/.installed .env ## Apply the migrations
+	$(FLASK) db upgrade
+
+translations: $(VENV)/.installed ## Compile the message catalogues
+	$(FLASK) translate compile
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.installed requirements-dev.txt
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+$(MOMENT): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(dir $(MOMENT))
+	cp node_modules/moment/min/moment-with-locales.min.js $(MOMENT)
+
+.env:
+	$(PYTHON) -c "import secrets; print('SECRET_KEY=' + secrets.token_hex(32))" > .env
+	@echo "Created .env with a random SECRET_KEY (see .env.example for the other settings)."

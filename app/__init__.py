@@ -1,0 +1,167 @@
+"""The application factory."""
+
+import logging
+import sys
+import time
+from logging.handlers import RotatingFileHandler, SMTPHandler
+from pathlib import Path
+
+from flask import Flask, current_app, g, request, session
+from flask_login import current_user
+
+from app.extensions import babel, bootstrap, csrf, db, limiter, login, mail, migrate, moment
+from config import PLACEHOLDER_SECRET_KEYS, Config, ConfigError
+
+__version__ = "1.0.0"
+
+
+def get_locale() -> str:
+    """Return the UI language: the user's choice, else the browser's best match."""
+    languages = current_app.config["LANGUAGES"]
+    if current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    if session.get("locale") in languages:
+        return session["locale"]
+    return request.accept_languages.best_match(languages) or languages[0]
+
+
+def create_app(config_class: type = Config) -> Flask:
+    """Build and configure a Microblog application."""
+    app = Flask(__name__)
+    app.config.from_object(config_class)
+    check_secret_key(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_request_hooks(app)
+    register_cli(app)
+    register_logging(app)
+    return app
+
+
+def check_secret_key(app: Flask) -> None:
+    """Refuse a production start with a missing or well-known SECRET_KEY."""
+    if app.debug or app.testing:
+        if not app.config.get("SECRET_KEY"):
+            app.config["SECRET_KEY"] = "development-only-key"
+        return
+    if (app.config.get("SECRET_KEY") or "") in PLACEHOLDER_SECRET_KEYS:
+        raise ConfigError(
+            "SECRET_KEY is missing or a placeholder: set it to a long random value "
+            "(python -c 'import secrets; print(secrets.token_hex(32))')."
+        )
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind every extension singleton to the app."""
+    from app import models  # noqa: F401  (the models must be known before migrations run)
+
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True)
+    login.init_app(app)
+    login.login_view = "auth.login"
+    login.login_message = _lazy("Please log in to access this page.")
+    login.session_protection = "basic"
+    csrf.init_app(app)
+    if not app.config.get("MAIL_SERVER"):
+        # No mail server: the console outbox logs each email instead of sending it.
+        app.config["MAIL_SUPPRESS_SEND"] = True
+    mail.init_app(app)
+    moment.init_app(app)
+    babel.init_app(app, locale_selector=get_locale)
+    bootstrap.init_app(app)
+    limiter.init_app(app)
+
+    @login.user_loader
+    def load_user(user_id: str):
+        from app.models import User
+
+        try:
+            return db.session.get(User, int(user_id))
+        except ValueError:
+            return None
+
+
+def _lazy(text: str):
+    from flask_babel import lazy_gettext
+
+    return lazy_gettext(text)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Mount the errors, auth, main and api blueprints."""
+    from app.api import bp as api_bp
+    from app.auth import bp as auth_bp
+    from app.errors import bp as errors_bp
+    from app.main import bp as main_bp
+
+    app.register_blueprint(errors_bp)
+    app.register_blueprint(auth_bp, url_prefix="/auth")
+    app.register_blueprint(main_bp)
+    app.register_blueprint(api_bp, url_prefix="/api")
+    # The API authenticates with tokens, not cookies, so it needs no CSRF token.
+    csrf.exempt(api_bp)
+
+
+def register_request_hooks(app: Flask) -> None:
+    """Time requests, record `last_seen` sparingly and add security headers."""
+    from app.security import add_security_headers
+
+    @app.before_request
+    def start_timer() -> None:
+        g.request_started = time.perf_counter()
+
+    @app.before_request
+    def record_last_seen() -> None:
+        from app.models import utcnow
+
+        if not current_user.is_authenticated or request.endpoint in {"static", "main.notifications"}:
+            return
+        if request.endpoint and request.endpoint.startswith("bootstrap."):
+            return
+        now = utcnow()
+        last = current_user.last_seen
+        if last is None or (now - last).total_seconds() >= app.config["LAST_SEEN_INTERVAL"]:
+            current_user.last_seen = now
+            db.session.commit()
+
+    app.after_request(add_security_headers)
+
+
+def register_cli(app: Flask) -> None:
+    """Add the `flask translate`, `flask search`, `flask tasks` and `flask user` commands."""
+    from app.cli import register
+
+    register(app)
+
+
+def register_logging(app: Flask) -> None:
+    """Log to stdout or a rotating file, and mail errors to the admins when mail is set up."""
+    if app.debug or app.testing:
+        return
+    if app.config["MAIL_SERVER"] and app.config["ADMINS"]:
+        auth = None
+        if app.config["MAIL_USERNAME"] or app.config["MAIL_PASSWORD"]:
+            auth = (app.config["MAIL_USERNAME"], app.config["MAIL_PASSWORD"])
+        mail_handler = SMTPHandler(
+            mailhost=(app.config["MAIL_SERVER"], app.config["MAIL_PORT"]),
+            fromaddr=app.config["MAIL_DEFAULT_SENDER"],
+            toaddrs=app.config["ADMINS"],
+            subject="Microblog failure",
+            credentials=auth,
+            secure=() if app.config["MAIL_USE_TLS"] else None,
+            timeout=10,
+        )
+        mail_handler.setLevel(logging.ERROR)
+        app.logger.addHandler(mail_handler)
+    if app.config["LOG_TO_STDOUT"]:
+        handler: logging.Handler = logging.StreamHandler(sys.stdout)
+    else:
+        log_dir = Path(app.root_path).parent / "logs"
+        log_dir.mkdir(exist_ok=True)
+        handler = RotatingFileHandler(log_dir / "microblog.log", maxBytes=1_000_000, backupCount=10)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s [%(pathname)s:%(lineno)d]"))
+    handler.setLevel(logging.INFO)
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    app.logger.setLevel(logging.INFO)

@@ -1,0 +1,66 @@
+"""Forms of the auth blueprint."""
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+
+from app.extensions import db
+from app.models import User
+from app.validators import printable_text, username_characters
+
+PASSWORD_LENGTH = Length(min=8, max=128)
+
+
+class LoginForm(FlaskForm):
+    """Sign in with a username (any case) and password."""
+
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64), printable_text])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=128)])
+    remember_me = BooleanField(_l("Remember Me"))
+    submit = SubmitField(_l("Sign In"))
+
+
+class RegistrationForm(FlaskForm):
+    """Create an account."""
+
+    username = StringField(
+        _l("Username"), validators=[DataRequired(), Length(max=64), printable_text, username_characters]
+    )
+    email = EmailField(
+        _l("Email"), validators=[DataRequired(), Length(max=120), printable_text, Email(check_deliverability=False)]
+    )
+    password = PasswordField(_l("Password"), validators=[DataRequired(), PASSWORD_LENGTH])
+    password2 = PasswordField(
+        _l("Repeat Password"), validators=[DataRequired(), EqualTo("password", message=_l("Passwords must match."))]
+    )
+    submit = SubmitField(_l("Register"))
+
+    def validate_username(self, username):
+        if db.session.scalar(User.by_username(username.data)) is not None:
+            raise ValidationError(_l("Please use a different username."))
+
+    def validate_email(self, email):
+        address = email.data.strip().lower()
+        if db.session.scalar(sa.select(User.id).where(User.email == address)) is not None:
+            raise ValidationError(_l("Please use a different email address."))
+
+
+class ResetPasswordRequestForm(FlaskForm):
+    """Ask for a password reset link."""
+
+    email = EmailField(
+        _l("Email"), validators=[DataRequired(), Length(max=120), printable_text, Email(check_deliverability=False)]
+    )
+    submit = SubmitField(_l("Request Password Reset"))
+
+
+class ResetPasswordForm(FlaskForm):
+    """Choose a new password."""
+
+    password = PasswordField(_l("Password"), validators=[DataRequired(), PASSWORD_LENGTH])
+    password2 = PasswordField(
+        _l("Repeat Password"), validators=[DataRequired(), EqualTo("password", message=_l("Passwords must match."))]
+    )
+    submit = SubmitField(_l("Reset Password"))

@@ -1,0 +1,123 @@
+"""Views of the auth blueprint."""
+
+import secrets
+from functools import cache
+
+import sqlalchemy as sa
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import _
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.auth import bp
+from app.auth.email import send_password_reset_email
+from app.auth.forms import LoginForm, RegistrationForm, ResetPasswordForm, ResetPasswordRequestForm
+from app.extensions import db, limiter
+from app.models import User
+from app.security import is_safe_next
+
+
+def auth_limit() -> str:
+    """Return the per-IP rate limit for sensitive auth forms."""
+    return current_app.config["RATELIMIT_AUTH"]
+
+
+@cache
+def _dummy_hash() -> str:
+    return generate_password_hash(secrets.token_hex(16))
+
+
+def _check_password_in_constant_time(user: User | None, password: str) -> bool:
+    """Check the password; for an unknown user, hash anyway so both failures take as long."""
+    if user is None:
+        check_password_hash(_dummy_hash(), password)
+        return False
+    return user.check_password(password)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(auth_limit, methods=["POST"])
+def login():
+    """Sign a user in and send them to a local `next` page."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = db.session.scalar(User.by_username(form.username.data))
+        if not _check_password_in_constant_time(user, form.password.data):
+            flash(_("Invalid username or password"), "danger")
+            return redirect(url_for("auth.login", next=request.args.get("next")))
+        login_user(user, remember=form.remember_me.data)
+        next_page = request.args.get("next")
+        if not is_safe_next(next_page):
+            next_page = url_for("main.index")
+        return redirect(next_page)
+    return render_template("auth/login.html", title=_("Sign In"), form=form)
+
+
+@bp.route("/logout", methods=["GET", "POST"])
+def logout():
+    """Sign out on POST; GET only shows the button."""
+    if request.method == "POST":
+        logout_user()
+        flash(_("You have been logged out."), "info")
+        return redirect(url_for("main.index"))
+    return render_template("auth/logout.html", title=_("Log Out"))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(auth_limit, methods=["POST"])
+def register():
+    """Create an account."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = RegistrationForm()
+    if form.validate_on_submit():
+        user = User(username=form.username.data, email=form.email.data)
+        user.set_password(form.password.data)
+        db.session.add(user)
+        try:
+            db.session.commit()
+        except IntegrityError:
+            # Another registration took the name or address between the check and the insert.
+            db.session.rollback()
+            form.username.errors.append(_("Please use a different username or email address."))
+            return render_template("auth/register.html", title=_("Register"), form=form)
+        flash(_("Congratulations, you are now a registered user!"), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/register.html", title=_("Register"), form=form)
+
+
+@bp.route("/reset_password_request", methods=["GET", "POST"])
+@limiter.limit(auth_limit, methods=["POST"])
+def reset_password_request():
+    """Email a reset link; the answer is the same whether or not the address is known."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = ResetPasswordRequestForm()
+    if form.validate_on_submit():
+        user = db.session.scalar(sa.select(User).where(User.email == form.email.data.strip().lower()))
+        if user is not None:
+            send_password_reset_email(user)
+        flash(_("Check your email for the instructions to reset your password"), "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password_request.html", title=_("Reset Password"), form=form)
+
+
+@bp.route("/reset_password/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    """Set a new password with a valid, unused reset token."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    user = User.verify_reset_password_token(token)
+    if user is None:
+        flash(_("This password reset link is invalid or has expired."), "warning")
+        return redirect(url_for("auth.reset_password_request"))
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        user.set_password(form.password.data)
+        db.session.commit()
+        flash(_("Your password has been reset."), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", title=_("Reset Password"), form=form)

@@ -1,0 +1,145 @@
+"""Command-line tools: `flask translate`, `flask user` and `flask tasks`."""
+
+import re
+from pathlib import Path
+
+import click
+import sqlalchemy as sa
+from babel.messages.frontend import CommandLineInterface
+from flask import Flask, current_app
+
+from app.extensions import db
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+APP_DIR = PROJECT_DIR / "app"
+TRANSLATIONS_DIR = APP_DIR / "translations"
+POT_FILE = PROJECT_DIR / "messages.pot"
+LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(_[A-Za-z]{2,4})?$")
+
+
+def run_pybabel(*args: str) -> None:
+    """Run a pybabel command through Babel's Python API, failing loudly."""
+    try:
+        CommandLineInterface().run(["pybabel", "-q", *args])
+    except SystemExit as exc:
+        if exc.code:
+            raise click.ClickException(f"pybabel {args[0]} failed") from exc
+
+
+def extract_messages() -> None:
+    """Collect every marked string into messages.pot."""
+    run_pybabel(
+        "extract", "-F", str(PROJECT_DIR / "babel.cfg"), "-k", "_l", "--no-location", "-o", str(POT_FILE), str(APP_DIR)
+    )
+
+
+def register(app: Flask) -> None:
+    """Attach the command groups to `app`."""
+    app.cli.add_command(translate)
+    app.cli.add_command(user_cli)
+    app.cli.add_command(tasks_cli)
+
+
+@click.group()
+def translate():
+    """Translation and localization commands."""
+
+
+@translate.command()
+@click.argument("lang")
+def init(lang: str):
+    """Create a catalogue for a new language."""
+    if not LANGUAGE_CODE.fullmatch(lang):
+        raise click.BadParameter(f"{lang!r} is not a language code such as 'es' or 'pt_BR'", param_hint="LANG")
+    if (TRANSLATIONS_DIR / lang).exists():
+        raise click.ClickException(f"a catalogue for {lang!r} exists already; use 'flask translate update'")
+    extract_messages()
+    try:
+        run_pybabel("init", "-i", str(POT_FILE), "-d", str(TRANSLATIONS_DIR), "-l", lang)
+    finally:
+        POT_FILE.unlink(missing_ok=True)
+    click.echo(f"Created {TRANSLATIONS_DIR / lang}")
+
+
+@translate.command()
+def update():
+    """Merge new and changed strings into every catalogue."""
+    extract_messages()
+    try:
+        if any(TRANSLATIONS_DIR.glob("*/LC_MESSAGES/messages.po")):
+            run_pybabel("update", "-i", str(POT_FILE), "-d", str(TRANSLATIONS_DIR))
+    finally:
+        POT_FILE.unlink(missing_ok=True)
+    click.echo("Catalogues updated.")
+
+
+@translate.command()
+def compile():
+    """Build the .mo files the app reads."""
+    if not any(TRANSLATIONS_DIR.glob("*/LC_MESSAGES/messages.po")):
+        click.echo("No catalogues to compile.")
+        return
+    run_pybabel("compile", "-d", str(TRANSLATIONS_DIR))
+    click.echo("Catalogues compiled.")
+
+
+@click.group("user")
+def user_cli():
+    """Manage user accounts."""
+
+
+@user_cli.command("create")
+@click.argument("username")
+@click.argument("email")
+@click.password_option()
+def create_user(username: str, email: str, password: str):
+    """Create a user account."""
+    from app.models import User
+    from app.validators import is_valid_username
+
+    if not is_valid_username(username):
+        raise click.BadParameter("use 1-64 letters, digits, underscores, dots and hyphens", param_hint="USERNAME")
+    if db.session.scalar(User.by_username(username)) is not None:
+        raise click.ClickException(f"the username {username!r} is taken")
+    if db.session.scalar(sa.select(User.id).where(User.email == email.strip().lower())) is not None:
+        raise click.ClickException(f"the email address {email!r} is taken")
+    user = User(username=username, email=email)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    click.echo(f"Created user {user.username} (id {user.id}).")
+
+
+@click.group("tasks")
+def tasks_cli():
+    """Inspect and retry background tasks."""
+
+
+@tasks_cli.command("list")
+@click.option("--all", "show_all", is_flag=True, help="Include finished tasks.")
+def list_tasks(show_all: bool):
+    """List running (or all) tasks."""
+    from app.models import Task
+
+    query = sa.select(Task).order_by(Task.created_at.desc()).limit(200)
+    if not show_all:
+        query = query.where(Task.complete.is_(False))
+    for task in db.session.scalars(query):
+        state = "complete" if task.complete else "failed" if task.failed else f"{task.progress}%"
+        click.echo(f"{task.id}  {task.name:<14} user={task.user_id:<6} {state:<9} {task.error or ''}")
+
+
+@tasks_cli.command("retry")
+@click.argument("task_id")
+def retry_task(task_id: str):
+    """Start a failed task again for its user."""
+    from app.models import Task
+
+    task = db.session.get(Task, task_id)
+    if task is None:
+        raise click.ClickException(f"no task {task_id}")
+    if not task.failed:
+        raise click.ClickException("only failed tasks can be retried")
+    new_task = task.user.launch_task(task.name, task.description or task.name, task.user_id)
+    click.echo(f"Started task {new_task.id}.")
+    current_app.logger.info("task %s retried as %s", task_id, new_task.id)

@@ -1,0 +1,82 @@
+"""Turn every error into a page in the site layout, or JSON for API clients."""
+
+import logging
+
+import sqlalchemy.exc
+from flask import render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+
+from app.errors import bp
+from app.extensions import db
+
+log = logging.getLogger(__name__)
+
+# Friendly words for each status the site answers with.
+MESSAGES = {
+    400: _l("The request could not be understood. Please go back and try again."),
+    401: _l("Please log in to access this page."),
+    403: _l("You are not allowed to do that."),
+    404: _l("File Not Found"),
+    405: _l("That action is not allowed here."),
+    413: _l("What you sent is too large."),
+    415: _l("That kind of content is not accepted here."),
+    429: _l("Too many requests. Please wait a moment and try again."),
+    500: _l("An unexpected error has occurred. The administrator has been notified. Sorry for the inconvenience!"),
+    503: _l("The service is temporarily unavailable. Please try again in a moment."),
+}
+
+
+def wants_json() -> bool:
+    """Return whether the client should get a JSON error body."""
+    if request.path == "/api" or request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+
+
+def error_response(status: int, message: str | None = None, headers=None):
+    """Return the error as JSON `{error, message}` or as an HTML page."""
+    from werkzeug.http import HTTP_STATUS_CODES
+
+    reason = HTTP_STATUS_CODES.get(status, "Unknown Error")
+    text = message or str(MESSAGES.get(status, reason))
+    if wants_json():
+        return {"error": reason, "message": text}, status, headers or {}
+    return render_template("errors/error.html", title=reason, status=status, message=text), status, headers or {}
+
+
+@bp.app_errorhandler(CSRFError)
+def csrf_error(error: CSRFError):
+    return error_response(
+        400, str(_l("Your session expired or the form was not sent from this site. Please try again."))
+    )
+
+
+@bp.app_errorhandler(HTTPException)
+def http_error(error: HTTPException):
+    headers = {}
+    if error.code == 429 and error.response is not None:
+        headers = {
+            k: v for k, v in error.response.headers.items() if k.lower().startswith(("retry-after", "x-ratelimit"))
+        }
+    if error.code == 405 and error.valid_methods:
+        headers["Allow"] = ", ".join(error.valid_methods)
+    message = None
+    if error.code in (400, 409, 422) and wants_json() and error.description:
+        message = error.description
+    return error_response(error.code or 500, message, headers)
+
+
+@bp.app_errorhandler(sqlalchemy.exc.OperationalError)
+def database_unavailable(error: Exception):
+    db.session.rollback()
+    log.error("database unavailable: %s", error)
+    return error_response(ServiceUnavailable.code, headers={"Retry-After": "5"})
+
+
+@bp.app_errorhandler(InternalServerError)
+def internal_error(error: InternalServerError):
+    db.session.rollback()
+    return error_response(500)

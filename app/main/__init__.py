@@ -1,0 +1,7 @@
+"""The site itself: timelines, profiles, messages and notifications."""
+
+from flask import Blueprint
+
+bp = Blueprint("main", __name__)
+
+from app.main import routes  # noqa: E402,F401

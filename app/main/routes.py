@@ -1,0 +1,306 @@
+"""Views of the main blueprint."""
+
+import math
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask import abort, current_app, flash, g, jsonify, redirect, render_template, request, url_for
+from flask_babel import _, get_locale
+from flask_login import current_user, login_required
+
+from app import translate as translator
+from app.extensions import db
+from app.main import bp
+from app.main.forms import EditProfileForm, EmptyForm, MessageForm, PostForm, SearchForm
+from app.models import Message, Notification, Post, User, utcnow
+from app.pagination import page_arg, paginate
+from app.security import is_safe_next
+from app.services import jobs
+from app.services.language import detect_language
+from app.validators import is_valid_username
+
+
+def get_user_or_404(username: str) -> User:
+    """Return the user with this name (any case), or answer 404."""
+    if not is_valid_username(username):
+        abort(404)
+    user = db.session.scalar(User.by_username(username))
+    if user is None:
+        abort(404)
+    return user
+
+
+def posts_newest_first() -> sa.Select:
+    """Return a select of every post with its author, newest first."""
+    return sa.select(Post).options(so.joinedload(Post.author)).order_by(Post.timestamp.desc(), Post.id.desc())
+
+
+@bp.before_app_request
+def add_search_form() -> None:
+    if current_user.is_authenticated:
+        g.search_form = SearchForm()
+    g.locale = str(get_locale())
+
+
+@bp.route("/", methods=["GET", "POST"])
+@bp.route("/index", methods=["GET", "POST"])
+@login_required
+def index():
+    """Show the home timeline and take new posts."""
+    form = PostForm()
+    if form.validate_on_submit():
+        body = form.post.data.strip()
+        post = Post(body=body, author=current_user, language=detect_language(body))
+        db.session.add(post)
+        db.session.commit()
+        flash(_("Your post is now live!"), "success")
+        return redirect(url_for("main.index"))
+    posts = paginate(current_user.following_posts(), current_app.config["POSTS_PER_PAGE"])
+    return render_template("main/index.html", title=_("Home"), form=form, posts=posts, endpoint="main.index")
+
+
+@bp.route("/explore")
+@login_required
+def explore():
+    """Show everyone's posts, newest first."""
+    posts = paginate(posts_newest_first(), current_app.config["POSTS_PER_PAGE"])
+    return render_template("main/index.html", title=_("Explore"), posts=posts, endpoint="main.explore")
+
+
+@bp.route("/user/<username>")
+@login_required
+def user(username: str):
+    """Show a profile and its posts."""
+    user = get_user_or_404(username)
+    query = user.posts.select().options(so.joinedload(Post.author)).order_by(Post.timestamp.desc(), Post.id.desc())
+    posts = paginate(query, current_app.config["POSTS_PER_PAGE"])
+    export_task = None
+    if user == current_user:
+        export_task = current_user.get_task_in_progress("export_posts")
+    return render_template(
+        "main/user.html",
+        user=user,
+        posts=posts,
+        form=EmptyForm(),
+        export_task=export_task,
+        jobs_available=jobs.jobs_available() if user == current_user else True,
+        endpoint="main.user",
+        endpoint_args={"username": user.username},
+    )
+
+
+@bp.route("/user/<username>/popup")
+@login_required
+def user_popup(username: str):
+    """Return the hover card of a user (an HTML fragment)."""
+    user = get_user_or_404(username)
+    return render_template("main/user_popup.html", user=user, form=EmptyForm())
+
+
+@bp.route("/edit_profile", methods=["GET", "POST"])
+@login_required
+def edit_profile():
+    """Change the current user's name and about-me text."""
+    form = EditProfileForm(current_user.username)
+    if form.validate_on_submit():
+        current_user.username = form.username.data
+        current_user.about_me = form.about_me.data.strip() or None
+        try:
+            db.session.commit()
+        except sa.exc.IntegrityError:
+            db.session.rollback()
+            form.username.errors.append(_("Please use a different username."))
+            return render_template("main/edit_profile.html", title=_("Edit Profile"), form=form)
+        flash(_("Your changes have been saved."), "success")
+        return redirect(url_for("main.edit_profile"))
+    if request.method == "GET":
+        form.username.data = current_user.username
+        form.about_me.data = current_user.about_me
+    return render_template("main/edit_profile.html", title=_("Edit Profile"), form=form)
+
+
+def _follow_target(username: str) -> User | None:
+    """Return the user to follow or unfollow, flashing why when there is none."""
+    user = db.session.scalar(User.by_username(username)) if is_valid_username(username) else None
+    if user is None:
+        flash(_("User %(username)s not found.", username=username), "warning")
+        return None
+    if user == current_user:
+        flash(_("You cannot follow yourself!"), "warning")
+        return None
+    return user
+
+
+@bp.route("/follow/<username>", methods=["POST"])
+@login_required
+def follow(username: str):
+    """Follow a user."""
+    user = _follow_target(username)
+    if user is None:
+        return redirect(url_for("main.index"))
+    current_user.follow(user)
+    db.session.commit()
+    flash(_("You are following %(username)s!", username=user.username), "success")
+    return redirect(url_for("main.user", username=user.username))
+
+
+@bp.route("/unfollow/<username>", methods=["POST"])
+@login_required
+def unfollow(username: str):
+    """Stop following a user."""
+    user = _follow_target(username)
+    if user is None:
+        return redirect(url_for("main.index"))
+    current_user.unfollow(user)
+    db.session.commit()
+    flash(_("You are not following %(username)s.", username=user.username), "info")
+    return redirect(url_for("main.user", username=user.username))
+
+
+@bp.route("/post/<int:id>/delete", methods=["POST"])
+@login_required
+def delete_post(id: int):
+    """Delete one of the current user's posts."""
+    post = db.session.get(Post, id)
+    if post is None:
+        abort(404)
+    if post.user_id != current_user.id:
+        abort(403)
+    db.session.delete(post)
+    db.session.commit()
+    flash(_("Your post has been deleted."), "info")
+    next_page = request.args.get("next")
+    return redirect(next_page if is_safe_next(next_page) else url_for("main.index"))
+
+
+@bp.route("/translate", methods=["POST"])
+@login_required
+def translate_text():
+    """Translate a post's text: `{text, source_language, dest_language}` → `{text}`."""
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        return jsonify(error="Bad Request", message=_("Send a JSON object.")), 400
+    fields = {name: data.get(name) for name in ("text", "source_language", "dest_language")}
+    if not all(isinstance(value, str) and value for value in fields.values()) or len(fields["text"]) > 1000:
+        return jsonify(error="Bad Request", message=_("text, source_language and dest_language are required.")), 400
+    try:
+        text = translator.translate(fields["text"], fields["source_language"], fields["dest_language"])
+    except translator.TranslationUnavailable as exc:
+        return jsonify(error="Service Unavailable", message=str(exc)), 503
+    return jsonify(text=text)
+
+
+@bp.route("/search")
+@login_required
+def search():
+    """Show posts matching `q`, best first."""
+    query = (request.args.get("q") or "").replace("\x00", "").strip()[:200]
+    if not query:
+        return redirect(url_for("main.explore"))
+    page = page_arg()
+    per_page = current_app.config["POSTS_PER_PAGE"]
+    posts, total = Post.search(query, page, per_page)
+    if page > 1 and not posts:
+        abort(404)
+    pages = max(1, math.ceil(total / per_page))
+    next_url = url_for("main.search", q=query, page=page + 1) if page < pages else None
+    prev_url = url_for("main.search", q=query, page=page - 1) if page > 1 else None
+    return render_template(
+        "main/search.html",
+        title=_("Search"),
+        query=query,
+        posts=posts,
+        total=total,
+        next_url=next_url,
+        prev_url=prev_url,
+    )
+
+
+@bp.route("/send_message/<recipient>", methods=["GET", "POST"])
+@login_required
+def send_message(recipient: str):
+    """Send a private message and notify its recipient."""
+    user = get_user_or_404(recipient)
+    form = MessageForm()
+    if form.validate_on_submit():
+        db.session.add(Message(author=current_user, recipient=user, body=form.message.data.strip()))
+        db.session.flush()
+        user.add_notification("unread_message_count", user.unread_message_count())
+        db.session.commit()
+        flash(_("Your message has been sent."), "success")
+        return redirect(url_for("main.user", username=user.username))
+    return render_template("main/send_message.html", title=_("Send Message"), form=form, recipient=user)
+
+
+@bp.route("/messages")
+@login_required
+def messages():
+    """List received messages, newest first, and mark them read."""
+    current_user.last_message_read_time = utcnow()
+    current_user.add_notification("unread_message_count", 0)
+    db.session.commit()
+    query = (
+        current_user.messages_received.select()
+        .options(so.joinedload(Message.author))
+        .order_by(Message.timestamp.desc(), Message.id.desc())
+    )
+    messages = paginate(query, current_app.config["POSTS_PER_PAGE"])
+    return render_template("main/messages.html", title=_("Messages"), messages=messages, endpoint="main.messages")
+
+
+@bp.route("/notifications")
+@login_required
+def notifications():
+    """Return the current user's notifications newer than `since`, oldest first."""
+    raw = request.args.get("since", "0")
+    try:
+        since = float(raw)
+    except ValueError:
+        return jsonify(error="Bad Request", message=_("since must be a number.")), 400
+    if not math.isfinite(since):
+        return jsonify(error="Bad Request", message=_("since must be a number.")), 400
+    query = (
+        current_user.notifications.select().where(Notification.timestamp > since).order_by(Notification.timestamp.asc())
+    )
+    return jsonify(
+        [{"name": n.name, "data": n.get_data(), "timestamp": n.timestamp} for n in db.session.scalars(query)]
+    )
+
+
+@bp.route("/export_posts", methods=["POST"])
+@login_required
+def export_posts():
+    """Start exporting the current user's posts by email (one export at a time)."""
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if current_user.get_task_in_progress("export_posts"):
+        flash(_("An export task is currently in progress"), "warning")
+    else:
+        try:
+            current_user.launch_task("export_posts", _("Exporting posts..."), current_user.id)
+        except jobs.JobsUnavailable:
+            flash(_("Exports are unavailable right now. Please try again later."), "danger")
+        else:
+            flash(_("Your export has started; you will get an email when it is ready."), "info")
+    return redirect(url_for("main.user", username=current_user.username))
+
+
+@bp.route("/language/<code>", methods=["POST"])
+def set_language(code: str):
+    """Remember the chosen interface language (for the account, or the browser session)."""
+    from flask import session
+
+    if code not in current_app.config["LANGUAGES"]:
+        abort(404)
+    if current_user.is_authenticated:
+        current_user.locale = code
+        db.session.commit()
+    session["locale"] = code
+    next_page = request.form.get("next")
+    return redirect(next_page if is_safe_next(next_page) else url_for("main.index"))
+
+
+@bp.app_context_processor
+def inject_translator_flag() -> dict:
+    return {"translator_enabled": translator.translator_configured()}

@@ -1,0 +1,22 @@
+"""The data model; every model is importable from `app.models`."""
+
+from app.models.message import Message
+from app.models.mixins import PaginatedAPIMixin, SearchableMixin
+from app.models.notification import Notification
+from app.models.post import Post
+from app.models.task import Task
+from app.models.types import UTCDateTime, utcnow
+from app.models.user import User, followers
+
+__all__ = [
+    "Message",
+    "Notification",
+    "PaginatedAPIMixin",
+    "Post",
+    "SearchableMixin",
+    "Task",
+    "UTCDateTime",
+    "User",
+    "followers",
+    "utcnow",
+]

@@ -1,0 +1,286 @@
+"""The user account: authentication, follows, tokens and notifications."""
+
+import hashlib
+import json
+import secrets
+import time
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, Optional
+
+import jwt
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask import current_app, url_for
+from flask_login import UserMixin
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.extensions import db
+from app.models.mixins import PaginatedAPIMixin
+from app.models.types import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from app.models.message import Message
+    from app.models.notification import Notification
+    from app.models.post import Post
+    from app.models.task import Task
+
+followers = sa.Table(
+    "followers",
+    db.metadata,
+    sa.Column("follower_id", sa.Integer, sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("followed_id", sa.Integer, sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
+    sa.Index("ix_followers_followed_id", "followed_id"),
+)
+
+EPOCH = datetime(1970, 1, 1).astimezone(utcnow().tzinfo)
+
+
+def canonical_username(username: str) -> str:
+    """Return the case-folded form that makes usernames unique regardless of case."""
+    return username.strip().lower()
+
+
+class User(PaginatedAPIMixin, UserMixin, db.Model):
+    """A registered account."""
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    username: so.Mapped[str] = so.mapped_column(sa.String(64))
+    # Lower-cased username: the unique index that makes names case-insensitive everywhere.
+    username_lower: so.Mapped[str] = so.mapped_column(sa.String(128), unique=True)
+    email: so.Mapped[str] = so.mapped_column(sa.String(120), unique=True)
+    password_hash: so.Mapped[Optional[str]] = so.mapped_column(sa.String(256))
+    about_me: so.Mapped[Optional[str]] = so.mapped_column(sa.String(140))
+    last_seen: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime, default=utcnow)
+    last_message_read_time: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime)
+    # The UI language chosen from the language menu; None follows the browser.
+    locale: so.Mapped[Optional[str]] = so.mapped_column(sa.String(10))
+    token: so.Mapped[Optional[str]] = so.mapped_column(sa.String(32), unique=True)
+    token_expiration: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime)
+
+    posts: so.WriteOnlyMapped["Post"] = so.relationship(back_populates="author", passive_deletes=True)
+    following: so.WriteOnlyMapped["User"] = so.relationship(
+        secondary=followers,
+        primaryjoin=(followers.c.follower_id == id),
+        secondaryjoin=(followers.c.followed_id == id),
+        back_populates="followers",
+        passive_deletes=True,
+    )
+    followers: so.WriteOnlyMapped["User"] = so.relationship(
+        secondary=followers,
+        primaryjoin=(followers.c.followed_id == id),
+        secondaryjoin=(followers.c.follower_id == id),
+        back_populates="following",
+        passive_deletes=True,
+    )
+    messages_sent: so.WriteOnlyMapped["Message"] = so.relationship(
+        foreign_keys="Message.sender_id", back_populates="author", passive_deletes=True
+    )
+    messages_received: so.WriteOnlyMapped["Message"] = so.relationship(
+        foreign_keys="Message.recipient_id", back_populates="recipient", passive_deletes=True
+    )
+    notifications: so.WriteOnlyMapped["Notification"] = so.relationship(back_populates="user", passive_deletes=True)
+    tasks: so.WriteOnlyMapped["Task"] = so.relationship(back_populates="user", passive_deletes=True)
+
+    def __repr__(self) -> str:
+        return f"<User {self.username}>"
+
+    @so.validates("username")
+    def _keep_username_lower(self, key: str, username: str) -> str:
+        self.username_lower = canonical_username(username)
+        return username
+
+    @so.validates("email")
+    def _normalize_email(self, key: str, email: str) -> str:
+        return email.strip().lower()
+
+    @classmethod
+    def by_username(cls, username: str) -> sa.Select:
+        """Return a select for the user with this name, in any case."""
+        return sa.select(cls).where(cls.username_lower == canonical_username(username))
+
+    # Passwords
+
+    def set_password(self, password: str) -> None:
+        """Hash and store a new password; this also ends the API token."""
+        self.password_hash = generate_password_hash(password)
+        if self.token:
+            self.revoke_token()
+
+    def check_password(self, password: str) -> bool:
+        """Return whether the password matches the stored hash."""
+        return self.password_hash is not None and check_password_hash(self.password_hash, password)
+
+    def _password_fingerprint(self) -> str:
+        return hashlib.sha256((self.password_hash or "").encode()).hexdigest()[:16]
+
+    def get_reset_password_token(self, expires_in: int = 600) -> str:
+        """Return a signed token that resets this password once, for `expires_in` seconds."""
+        payload = {
+            "reset_password": self.id,
+            "pwd": self._password_fingerprint(),
+            "exp": int(time.time()) + expires_in,
+        }
+        return jwt.encode(payload, current_app.config["SECRET_KEY"], algorithm="HS256")
+
+    @staticmethod
+    def verify_reset_password_token(token: str) -> Optional["User"]:
+        """Return the token's user, or None for a bad, expired, used or foreign token."""
+        try:
+            payload = jwt.decode(token, current_app.config["SECRET_KEY"], algorithms=["HS256"])
+            user_id = int(payload["reset_password"])
+            fingerprint = str(payload["pwd"])
+        except (jwt.InvalidTokenError, KeyError, TypeError, ValueError):
+            return None
+        user = db.session.get(User, user_id)
+        if user is None or not secrets.compare_digest(user._password_fingerprint(), fingerprint):
+            return None
+        return user
+
+    def avatar(self, size: int) -> str:
+        """Return the Gravatar URL of this user's picture at `size` pixels."""
+        digest = hashlib.md5(self.email.lower().encode("utf-8")).hexdigest()
+        return f"https://www.gravatar.com/avatar/{digest}?d=identicon&s={size}"
+
+    # Follows
+
+    def follow(self, user: "User") -> None:
+        """Follow `user` (no-op when already following)."""
+        if not self.is_following(user):
+            self.following.add(user)
+
+    def unfollow(self, user: "User") -> None:
+        """Stop following `user` (no-op when not following)."""
+        if self.is_following(user):
+            self.following.remove(user)
+
+    def is_following(self, user: "User") -> bool:
+        """Return whether this user follows `user`."""
+        query = self.following.select().where(User.id == user.id)
+        return db.session.scalar(query) is not None
+
+    def followers_count(self) -> int:
+        """Return how many users follow this one."""
+        query = sa.select(sa.func.count()).select_from(followers).where(followers.c.followed_id == self.id)
+        return db.session.scalar(query)
+
+    def following_count(self) -> int:
+        """Return how many users this one follows."""
+        query = sa.select(sa.func.count()).select_from(followers).where(followers.c.follower_id == self.id)
+        return db.session.scalar(query)
+
+    def posts_count(self) -> int:
+        """Return how many posts this user wrote."""
+        from app.models.post import Post
+
+        return db.session.scalar(sa.select(sa.func.count(Post.id)).where(Post.user_id == self.id))
+
+    def following_posts(self) -> sa.Select:
+        """Return a select of this user's posts and those of followed users, newest first."""
+        from app.models.post import Post
+
+        followed_ids = sa.select(followers.c.followed_id).where(followers.c.follower_id == self.id)
+        return (
+            sa.select(Post)
+            .where(sa.or_(Post.user_id == self.id, Post.user_id.in_(followed_ids)))
+            .options(so.joinedload(Post.author))
+            .order_by(Post.timestamp.desc(), Post.id.desc())
+        )
+
+    # Messages and notifications
+
+    def unread_message_count(self) -> int:
+        """Return how many received messages are newer than the last read time."""
+        from app.models.message import Message
+
+        last_read = self.last_message_read_time or EPOCH
+        query = (
+            sa.select(sa.func.count(Message.id))
+            .where(Message.recipient_id == self.id)
+            .where(Message.timestamp > last_read)
+        )
+        return db.session.scalar(query)
+
+    def add_notification(self, name: str, data: Any) -> "Notification":
+        """Replace this user's notification called `name` with one carrying `data`."""
+        from app.models.notification import Notification
+
+        db.session.execute(sa.delete(Notification).where(Notification.user_id == self.id, Notification.name == name))
+        notification = Notification(name=name, payload_json=json.dumps(data), user=self, timestamp=time.time())
+        db.session.add(notification)
+        return notification
+
+    # Background tasks
+
+    def launch_task(self, name: str, description: str, *args: Any, **kwargs: Any) -> "Task":
+        """Record a task for this user and start it after the row is committed."""
+        from app.services import jobs
+
+        return jobs.launch(self, name, description, *args, **kwargs)
+
+    def get_tasks_in_progress(self) -> list["Task"]:
+        """Return this user's tasks that are neither complete nor failed."""
+        from app.models.task import Task
+
+        return list(db.session.scalars(self.tasks.select().where(Task.complete.is_(False), Task.failed.is_(False))))
+
+    def get_task_in_progress(self, name: str) -> Optional["Task"]:
+        """Return this user's running task called `name`, if any."""
+        from app.models.task import Task
+
+        query = self.tasks.select().where(Task.name == name, Task.complete.is_(False), Task.failed.is_(False))
+        return db.session.scalars(query).first()
+
+    # API representation and tokens
+
+    def to_dict(self, include_email: bool = False) -> dict[str, Any]:
+        """Return the API representation of this user."""
+        data = {
+            "id": self.id,
+            "username": self.username,
+            "last_seen": self.last_seen.isoformat() if self.last_seen else None,
+            "about_me": self.about_me,
+            "post_count": self.posts_count(),
+            "follower_count": self.followers_count(),
+            "following_count": self.following_count(),
+            "_links": {
+                "self": url_for("api.get_user", id=self.id),
+                "followers": url_for("api.get_followers", id=self.id),
+                "following": url_for("api.get_following", id=self.id),
+                "avatar": self.avatar(128),
+            },
+        }
+        if include_email:
+            data["email"] = self.email
+        return data
+
+    def from_dict(self, data: dict[str, Any], new_user: bool = False) -> None:
+        """Copy the writable fields present in `data`; a new user also gets the password."""
+        for field in ("username", "email", "about_me"):
+            if field in data:
+                setattr(self, field, data[field])
+        if new_user and "password" in data:
+            self.set_password(data["password"])
+
+    def get_token(self, expires_in: int = 3600) -> str:
+        """Return the API token, reusing one that stays valid for over a minute."""
+        now = utcnow()
+        if self.token and self.token_expiration and self.token_expiration > now + timedelta(seconds=60):
+            return self.token
+        self.token = secrets.token_hex(16)
+        self.token_expiration = now + timedelta(seconds=expires_in)
+        db.session.add(self)
+        return self.token
+
+    def revoke_token(self) -> None:
+        """Expire the API token at once."""
+        self.token_expiration = utcnow() - timedelta(seconds=1)
+
+    @staticmethod
+    def check_token(token: str) -> Optional["User"]:
+        """Return the user owning this unexpired token, or None."""
+        if not token:
+            return None
+        user = db.session.scalar(sa.select(User).where(User.token == token))
+        if user is None or user.token_expiration is None or user.token_expiration < utcnow():
+            return None
+        return user

@@ -1,0 +1,1 @@
+"""Services behind narrow interfaces: jobs, language detection, search backends."""

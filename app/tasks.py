@@ -1,0 +1,141 @@
+"""Background tasks, run by an RQ worker or a thread of the web process.
+
+Importing this module has no side effects: under RQ the worker builds one app
+lazily, the first time a task needs it.
+"""
+
+import json
+import logging
+from contextlib import contextmanager
+from functools import cache
+
+import sqlalchemy as sa
+from flask import current_app, has_app_context, render_template
+from flask_babel import force_locale
+
+from app.extensions import db
+
+log = logging.getLogger(__name__)
+
+PROGRESS_STEPS = 20
+STREAM_BATCH = 1000
+
+
+@cache
+def _worker_app():
+    """Build the app once per worker process."""
+    from app import create_app
+
+    return create_app()
+
+
+@contextmanager
+def _app_context():
+    if has_app_context():
+        yield
+    else:
+        with _worker_app().app_context():
+            yield
+
+
+def _set_task_progress(task_id: str, progress: int) -> None:
+    """Record progress on the Task row and notify its user."""
+    from app.models import Task, utcnow
+
+    task = db.session.get(Task, task_id)
+    if task is None:
+        return
+    task.progress = progress
+    task.updated_at = utcnow()
+    if progress >= 100:
+        task.complete = True
+    task.user.add_notification("task_progress", {"task_id": task_id, "progress": progress})
+    db.session.commit()
+
+
+def _fail_task(task_id: str, message: str) -> None:
+    from app.models import Task, utcnow
+
+    db.session.rollback()
+    task = db.session.get(Task, task_id)
+    if task is None:
+        return
+    task.failed = True
+    task.error = message[:255]
+    task.updated_at = utcnow()
+    task.user.add_notification("task_progress", {"task_id": task_id, "progress": task.progress, "failed": True})
+    db.session.commit()
+
+
+def _posts_in_batches(user_id: int):
+    """Yield the user's posts oldest first, a batch at a time (keyset pagination, no open cursor)."""
+    from app.models import Post
+
+    after = None
+    while True:
+        query = (
+            sa.select(Post.body, Post.timestamp, Post.id)
+            .where(Post.user_id == user_id)
+            .order_by(Post.timestamp.asc(), Post.id.asc())
+            .limit(STREAM_BATCH)
+        )
+        if after is not None:
+            query = query.where(sa.tuple_(Post.timestamp, Post.id) > after)
+        batch = db.session.execute(query).all()
+        if not batch:
+            return
+        yield batch
+        after = (batch[-1].timestamp, batch[-1].id)
+
+
+def export_posts(user_id: int) -> None:
+    """Email a user every post they wrote, as posts.json, oldest first."""
+    from app.services.jobs import current_task_id
+
+    with _app_context():
+        task_id = current_task_id()
+        try:
+            _export_posts(task_id, user_id)
+        except Exception:
+            log.exception("export_posts failed for user %s (task %s)", user_id, task_id)
+            if task_id:
+                _fail_task(task_id, "The export failed.")
+            raise
+
+
+def _export_posts(task_id: str | None, user_id: int) -> None:
+    from app.email import send_email
+    from app.models import User
+
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise LookupError(f"no user {user_id}")
+    total = user.posts_count()
+    if task_id:
+        _set_task_progress(task_id, 0)
+    chunks: list[str] = []
+    reported = 0
+    for batch in _posts_in_batches(user_id):
+        chunks.extend(
+            json.dumps({"body": body, "timestamp": timestamp.isoformat()}, ensure_ascii=False)
+            for body, timestamp, _id in batch
+        )
+        percent = len(chunks) * 100 // total if total else 100
+        if task_id and percent - reported >= 100 // PROGRESS_STEPS and percent < 100:
+            reported = percent
+            _set_task_progress(task_id, percent)
+    document = '{"posts": [' + ", ".join(chunks) + "]}"
+    with force_locale(user.locale or current_app.config["LANGUAGES"][0]):
+        from flask_babel import _
+
+        send_email(
+            _("[Microblog] Your blog posts"),
+            sender=None,
+            recipients=[user.email],
+            text_body=render_template("email/export_posts.txt", user=user),
+            html_body=render_template("email/export_posts.html", user=user),
+            attachments=[("posts.json", "application/json", document.encode("utf-8"))],
+            sync=True,
+        )
+    if task_id:
+        _set_task_progress(task_id, 100)

@@ -1,0 +1,111 @@
+"""Application configuration, read from the environment (and `.env`)."""
+
+import os
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+BASE_DIR = Path(__file__).resolve().parent
+load_dotenv(BASE_DIR / ".env")
+
+# Values that must never protect a production deployment.
+PLACEHOLDER_SECRET_KEYS = frozenset(
+    {"", "change-me", "changeme", "secret", "dev", "you-will-never-guess", "replace-me"}
+)
+
+
+class ConfigError(RuntimeError):
+    """A configuration variable is missing or malformed."""
+
+
+def env_str(name: str, default: str | None = None) -> str | None:
+    """Return the variable as a stripped string, or the default when unset or blank."""
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    return value.strip()
+
+
+def env_int(name: str, default: int) -> int:
+    """Return the variable as an integer, failing with a message that names it."""
+    value = env_str(name)
+    if value is None:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {value!r}") from None
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    """Return True only for 1/true/yes/on (any case)."""
+    value = env_str(name)
+    if value is None:
+        return default
+    return value.lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    """Return a comma-separated variable as a list of non-empty items."""
+    value = env_str(name, default) or ""
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def database_url(default: str) -> str:
+    """Return DATABASE_URL with the legacy `postgres://` scheme and bare drivers upgraded."""
+    url = env_str("DATABASE_URL", default)
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url.removeprefix("postgres://")
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    if url.startswith("mysql://") or url.startswith("mariadb://"):
+        url = "mysql+pymysql://" + url.split("://", 1)[1]
+    if url.startswith("mysql+pymysql://") and "charset=" not in url:
+        url += ("&" if "?" in url else "?") + "charset=utf8mb4"
+    return url
+
+
+class Config:
+    """Settings for a normal (development or production) run."""
+
+    SECRET_KEY = env_str("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = database_url(f"sqlite:///{BASE_DIR / 'app.db'}")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    MAIL_SERVER = env_str("MAIL_SERVER")
+    MAIL_PORT = env_int("MAIL_PORT", 25)
+    MAIL_USE_TLS = env_bool("MAIL_USE_TLS")
+    MAIL_USERNAME = env_str("MAIL_USERNAME")
+    MAIL_PASSWORD = env_str("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = env_str("MAIL_DEFAULT_SENDER", "microblog@localhost")
+    ADMINS = env_list("ADMINS")
+
+    LANGUAGES = env_list("LANGUAGES", "en,es,zh")
+    MS_TRANSLATOR_KEY = env_str("MS_TRANSLATOR_KEY")
+    MS_TRANSLATOR_REGION = env_str("MS_TRANSLATOR_REGION")
+    LIBRETRANSLATE_URL = env_str("LIBRETRANSLATE_URL")
+    LIBRETRANSLATE_API_KEY = env_str("LIBRETRANSLATE_API_KEY")
+
+    ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL")
+    REDIS_URL = env_str("REDIS_URL")
+    LOG_TO_STDOUT = env_bool("LOG_TO_STDOUT")
+    POSTS_PER_PAGE = env_int("POSTS_PER_PAGE", 25)
+    SERVER_NAME = env_str("SERVER_NAME")
+
+    MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 1024 * 1024)
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE")
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    PREFERRED_URL_SCHEME = env_str("PREFERRED_URL_SCHEME", "http")
+
+    BOOTSTRAP_SERVE_LOCAL = True
+    RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_AUTH = env_str("RATELIMIT_AUTH", "10 per minute")
+    # Seconds between two `last_seen` writes for one user.
+    LAST_SEEN_INTERVAL = 60
+    # Seconds after which a task with no progress is reported as failed.
+    TASK_STALE_AFTER = env_int("TASK_STALE_AFTER", 600)

@@ -1,0 +1,43 @@
+"""Alembic environment: migrate the database of the current Flask app."""
+
+import logging
+
+from alembic import context
+from flask import current_app
+
+config = context.config
+log = logging.getLogger("alembic.env")
+
+db = current_app.extensions["migrate"].db
+target_metadata = db.metadata
+config.set_main_option("sqlalchemy.url", db.engine.url.render_as_string(hide_password=False).replace("%", "%%"))
+
+
+def run_migrations_offline() -> None:
+    """Write the SQL to stdout instead of running it."""
+    context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=target_metadata, literal_binds=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def skip_empty_autogenerate(context_, revision, directives) -> None:
+    """Write no migration file when the models and the database already agree."""
+    if getattr(config.cmd_opts, "autogenerate", False) and directives[0].upgrade_ops.is_empty():
+        directives[:] = []
+        log.info("No changes in schema detected.")
+
+
+def run_migrations_online() -> None:
+    """Run the migrations on a live connection."""
+    options = dict(current_app.extensions["migrate"].configure_args)
+    options.setdefault("process_revision_directives", skip_empty_autogenerate)
+    with db.engine.connect() as connection:
+        context.configure(connection=connection, target_metadata=target_metadata, **options)
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()
