@@ -104,6 +104,9 @@ class Config:
     BOOTSTRAP_SERVE_LOCAL = True
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # A Redis outage must not take the site down: count in memory until it is back.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_AUTH = env_str("RATELIMIT_AUTH", "10 per minute")
     # Seconds between two `last_seen` writes for one user.
     LAST_SEEN_INTERVAL = 60

@@ -62,9 +62,9 @@ def register_extensions(app: Flask) -> None:
     login.login_message = _lazy("Please log in to access this page.")
     login.session_protection = "basic"
     csrf.init_app(app)
-    if not app.config.get("MAIL_SERVER"):
-        # No mail server: the console outbox logs each email instead of sending it.
-        app.config["MAIL_SUPPRESS_SEND"] = True
+    # No mail server: the console outbox logs each email instead of sending it. A configured server is
+    # used even when testing (Flask-Mail would otherwise drop every email silently when TESTING is on).
+    app.config.setdefault("MAIL_SUPPRESS_SEND", not app.config.get("MAIL_SERVER"))
     mail.init_app(app)
     moment.init_app(app)
     babel.init_app(app, locale_selector=get_locale)

@@ -74,15 +74,19 @@ def user(username: str):
     user = get_user_or_404(username)
     query = user.posts.select().options(so.joinedload(Post.author)).order_by(Post.timestamp.desc(), Post.id.desc())
     posts = paginate(query, current_app.config["POSTS_PER_PAGE"])
-    export_task = None
+    export_task = failed_export = None
     if user == current_user:
         export_task = current_user.get_task_in_progress("export_posts")
+        if export_task is None:
+            last_export = current_user.get_last_task("export_posts")
+            failed_export = last_export if last_export is not None and last_export.failed else None
     return render_template(
         "main/user.html",
         user=user,
         posts=posts,
         form=EmptyForm(),
         export_task=export_task,
+        failed_export=failed_export,
         jobs_available=jobs.jobs_available() if user == current_user else True,
         endpoint="main.user",
         endpoint_args={"username": user.username},

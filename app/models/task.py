@@ -1,13 +1,17 @@
 """A background job started by a user."""
 
-from datetime import datetime
+import logging
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Optional
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask import current_app
 
 from app.extensions import db
 from app.models.types import UTCDateTime, utcnow
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from app.models.user import User
@@ -40,6 +44,17 @@ class Task(db.Model):
         from app.services import jobs
 
         return jobs.fetch_rq_job(self.id)
+
+    def fail_if_stale(self) -> bool:
+        """Mark a running task failed when it showed no sign of life for too long; return whether it did."""
+        stale_after = timedelta(seconds=current_app.config["TASK_STALE_AFTER"])
+        if self.complete or self.failed or utcnow() - self.updated_at < stale_after:
+            return False
+        self.failed = True
+        self.error = "The task stopped responding."
+        db.session.commit()
+        log.warning("task %s (%s) of user %s went stale and is marked failed", self.id, self.name, self.user_id)
+        return True
 
     def get_progress(self) -> int:
         """Return the progress in percent (100 once complete)."""

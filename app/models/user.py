@@ -218,17 +218,23 @@ class User(PaginatedAPIMixin, UserMixin, db.Model):
         return jobs.launch(self, name, description, *args, **kwargs)
 
     def get_tasks_in_progress(self) -> list["Task"]:
-        """Return this user's tasks that are neither complete nor failed."""
+        """Return this user's tasks that are neither complete nor failed (stale ones become failed)."""
         from app.models.task import Task
 
-        return list(db.session.scalars(self.tasks.select().where(Task.complete.is_(False), Task.failed.is_(False))))
+        query = self.tasks.select().where(Task.complete.is_(False), Task.failed.is_(False))
+        tasks = list(db.session.scalars(query.order_by(Task.created_at)))
+        return [task for task in tasks if not task.fail_if_stale()]
 
     def get_task_in_progress(self, name: str) -> Optional["Task"]:
         """Return this user's running task called `name`, if any."""
+        return next((task for task in self.get_tasks_in_progress() if task.name == name), None)
+
+    def get_last_task(self, name: str) -> Optional["Task"]:
+        """Return this user's most recent task called `name`, finished or not."""
         from app.models.task import Task
 
-        query = self.tasks.select().where(Task.name == name, Task.complete.is_(False), Task.failed.is_(False))
-        return db.session.scalars(query).first()
+        query = self.tasks.select().where(Task.name == name).order_by(Task.created_at.desc()).limit(1)
+        return db.session.scalar(query)
 
     # API representation and tokens
 
