@@ -27,10 +27,20 @@ def skip_empty_autogenerate(context_, revision, directives) -> None:
         log.info("No changes in schema detected.")
 
 
+def include_name(name, type_, parent_names) -> bool:
+    """Leave the database search objects, which the models do not map, out of comparisons."""
+    from app.services.search.database import UNMAPPED_NAMES, UNMAPPED_TABLE_PREFIX
+
+    if type_ == "table" and name and name.startswith(UNMAPPED_TABLE_PREFIX):
+        return False
+    return name not in UNMAPPED_NAMES
+
+
 def run_migrations_online() -> None:
     """Run the migrations on a live connection."""
     options = dict(current_app.extensions["migrate"].configure_args)
     options.setdefault("process_revision_directives", skip_empty_autogenerate)
+    options.setdefault("include_name", include_name)
     with db.engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_metadata, **options)
         with context.begin_transaction():

@@ -4,6 +4,7 @@ from app.models.message import Message
 from app.models.mixins import PaginatedAPIMixin, SearchableMixin
 from app.models.notification import Notification
 from app.models.post import Post
+from app.models.search_pending import SearchPending
 from app.models.task import Task
 from app.models.types import UTCDateTime, utcnow
 from app.models.user import User, followers
@@ -14,6 +15,7 @@ __all__ = [
     "PaginatedAPIMixin",
     "Post",
     "SearchableMixin",
+    "SearchPending",
     "Task",
     "UTCDateTime",
     "User",

@@ -12,41 +12,58 @@ from app.extensions import db
 class PaginatedAPIMixin:
     """Turn a select into the API's collection shape."""
 
-    @staticmethod
-    def to_collection_dict(query: sa.Select, page: int, per_page: int, endpoint: str, **kwargs: Any) -> dict[str, Any]:
+    @classmethod
+    def to_collection_dict(
+        cls, query: sa.Select, page: int, per_page: int, endpoint: str, **kwargs: Any
+    ) -> dict[str, Any]:
         """Return one page of `query` as `{items, _meta, _links}`."""
         resources = db.paginate(query, page=page, per_page=per_page, error_out=False)
+        items = cls.page_to_dicts(resources.items)
+        return collection_dict(items, page, per_page, resources.total or 0, endpoint, **kwargs)
 
-        def link(number: int | None) -> str | None:
-            if number is None:
-                return None
-            return url_for(endpoint, page=number, per_page=per_page, **kwargs)
+    @classmethod
+    def page_to_dicts(cls, items: list) -> list[dict[str, Any]]:
+        """Return the API representations of one page of items (models override this to batch queries)."""
+        return [item.to_dict() for item in items]
 
-        return {
-            "items": [item.to_dict() for item in resources.items],
-            "_meta": {
-                "page": page,
-                "per_page": per_page,
-                "total_pages": resources.pages,
-                "total_items": resources.total,
-            },
-            "_links": {
-                "self": link(page),
-                "next": link(resources.next_num if resources.has_next else None),
-                "prev": link(resources.prev_num if resources.has_prev else None),
-            },
-        }
+
+def collection_dict(
+    items: list[dict[str, Any]], page: int, per_page: int, total: int, endpoint: str, **kwargs: Any
+) -> dict[str, Any]:
+    """Return already serialised `items` as page `page` of `total` in the API's collection shape."""
+    pages = max(0, -(-total // per_page))
+
+    def link(number: int | None) -> str | None:
+        if number is None:
+            return None
+        return url_for(endpoint, page=number, per_page=per_page, **kwargs)
+
+    return {
+        "items": items,
+        "_meta": {"page": page, "per_page": per_page, "total_pages": pages, "total_items": total},
+        "_links": {
+            "self": link(page),
+            "next": link(page + 1 if page < pages else None),
+            "prev": link(page - 1 if page > 1 else None),
+        },
+    }
 
 
 class SearchableMixin:
     """Keep a model's `__searchable__` fields in the search index.
 
     Changes are collected when the session flushes and handed to the search
-    service only after the commit, so a rolled-back write never reaches the
-    index and an index outage never fails the write.
+    service after the commit, so a rolled-back write never reaches the index.
+    For a backend outside the database the service also records each change in
+    the same transaction, so an outage delays the index but never loses a change.
     """
 
     __searchable__: list[str] = []
+
+    @classmethod
+    def search_options(cls) -> list:
+        """Return loader options for search results (override to load relationships)."""
+        return []
 
     @classmethod
     def search(cls, expression: str, page: int, per_page: int) -> tuple[list, int]:
@@ -56,7 +73,7 @@ class SearchableMixin:
         ids, total = search_service.query_index(cls.__tablename__, expression, page, per_page)
         if not ids:
             return [], total
-        rows = db.session.scalars(sa.select(cls).where(cls.id.in_(ids))).all()
+        rows = db.session.scalars(sa.select(cls).where(cls.id.in_(ids)).options(*cls.search_options())).all()
         by_id = {row.id: row for row in rows}
         return [by_id[i] for i in ids if i in by_id], total
 
@@ -75,25 +92,27 @@ class SearchableMixin:
     @staticmethod
     def after_flush(session, flush_context) -> None:
         """Remember which searchable rows this transaction wrote or deleted."""
-        pending = session.info.setdefault("search_changes", {})
+        from app import search as search_service
+
+        changes = {}
         for obj in session.new | session.dirty:
-            if isinstance(obj, SearchableMixin):
-                pending[(obj.__tablename__, obj.id)] = obj.search_document()
+            if isinstance(obj, SearchableMixin) and session.is_modified(obj, include_collections=False):
+                changes[(obj.__tablename__, obj.id)] = obj.search_document()
         for obj in session.deleted:
             if isinstance(obj, SearchableMixin):
-                pending[(obj.__tablename__, obj.id)] = None
+                changes[(obj.__tablename__, obj.id)] = None
+        if changes:
+            session.info.setdefault("search_changes", {}).update(changes)
+            search_service.record_pending(session.connection(), changes)
 
     @staticmethod
     def after_commit(session) -> None:
         """Send the committed changes to the search service."""
         from app import search as search_service
 
-        pending = session.info.pop("search_changes", None)
-        for (index, object_id), document in (pending or {}).items():
-            if document is None:
-                search_service.remove_from_index(index, SimpleNamespace(id=object_id))
-            else:
-                search_service.add_to_index(index, document)
+        changes = session.info.pop("search_changes", None)
+        if changes:
+            search_service.apply_changes(changes)
 
     @staticmethod
     def after_rollback(session, previous_transaction) -> None:

@@ -10,6 +10,8 @@ from flask import url_for
 from app.extensions import db
 from app.models.mixins import PaginatedAPIMixin, SearchableMixin
 from app.models.types import UTCDateTime, utcnow
+from app.services.search import normalize_text
+from app.services.search.database import install_ddl_events
 
 if TYPE_CHECKING:
     from app.models.user import User
@@ -26,11 +28,33 @@ class Post(SearchableMixin, PaginatedAPIMixin, db.Model):
     timestamp: so.Mapped[datetime] = so.mapped_column(UTCDateTime, index=True, default=utcnow)
     user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
     language: so.Mapped[Optional[str]] = so.mapped_column(sa.String(5))
+    # The body as the database search indexes it (see app.services.search.normalize_text).
+    search_text: so.Mapped[Optional[str]] = so.mapped_column(sa.Text, deferred=True)
 
     author: so.Mapped["User"] = so.relationship(back_populates="posts")
 
     def __repr__(self) -> str:
         return f"<Post {self.body}>"
+
+    @so.validates("body")
+    def _keep_search_text(self, key: str, body: str) -> str:
+        self.search_text = normalize_text(body)
+        return body
+
+    @classmethod
+    def search_options(cls) -> list:
+        return [so.joinedload(cls.author)]
+
+    @classmethod
+    def page_to_dicts(cls, items: list["Post"]) -> list[dict[str, Any]]:
+        """Return the API representations of a page of posts, loading missing authors in one query."""
+        from app.models.user import User
+
+        missing = {post.user_id for post in items if "author" not in so.attributes.instance_dict(post)}
+        if missing:
+            # Loaded users sit in the identity map, so `post.author` below needs no query of its own.
+            db.session.scalars(sa.select(User).where(User.id.in_(missing))).all()
+        return [post.to_dict() for post in items]
 
     def to_dict(self) -> dict[str, Any]:
         """Return the API representation of this post."""
@@ -46,3 +70,6 @@ class Post(SearchableMixin, PaginatedAPIMixin, db.Model):
                 "author": url_for("api.get_user", id=self.user_id),
             },
         }
+
+
+install_ddl_events(Post.__table__)
