@@ -12,7 +12,8 @@ USERNAME_PATTERN = re.compile(r"^[\w.\-]+$")
 
 def is_valid_username(value: str) -> bool:
     """Return whether `value` is a well-formed username (1-64 allowed characters)."""
-    return 0 < len(value) <= 64 and bool(USERNAME_PATTERN.fullmatch(value))
+    # A name of dots alone ("." or "..") would make an unreachable /user/<name> URL.
+    return 0 < len(value) <= 64 and bool(USERNAME_PATTERN.fullmatch(value)) and value.strip(".") != ""
 
 
 def username_characters(form, field) -> None:

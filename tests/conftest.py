@@ -18,7 +18,7 @@ class TestConfig(Config):
     """Isolated settings: in-memory SQLite, no external service unless a test asks."""
 
     TESTING = True
-    SECRET_KEY = "test-secret-key"
+    SECRET_KEY = "test-secret-key-that-is-long-enough-for-hs256"
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     SQLALCHEMY_ENGINE_OPTIONS = {}
     WTF_CSRF_ENABLED = False

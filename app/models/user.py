@@ -4,7 +4,7 @@ import hashlib
 import json
 import secrets
 import time
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Optional
 
 import jwt
@@ -32,7 +32,7 @@ followers = sa.Table(
     sa.Index("ix_followers_followed_id", "followed_id"),
 )
 
-EPOCH = datetime(1970, 1, 1).astimezone(utcnow().tzinfo)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def canonical_username(username: str) -> str:
@@ -238,16 +238,49 @@ class User(PaginatedAPIMixin, UserMixin, db.Model):
 
     # API representation and tokens
 
-    def to_dict(self, include_email: bool = False) -> dict[str, Any]:
-        """Return the API representation of this user."""
+    @classmethod
+    def counts_for(cls, ids: list[int]) -> dict[int, dict[str, int]]:
+        """Return `{id: {post_count, follower_count, following_count}}` for many users, one query per count."""
+        from app.models.post import Post
+
+        counts = {id: {"post_count": 0, "follower_count": 0, "following_count": 0} for id in ids}
+        queries = {
+            "post_count": sa.select(Post.user_id, sa.func.count(Post.id)).where(Post.user_id.in_(ids)),
+            "follower_count": sa.select(followers.c.followed_id, sa.func.count()).where(
+                followers.c.followed_id.in_(ids)
+            ),
+            "following_count": sa.select(followers.c.follower_id, sa.func.count()).where(
+                followers.c.follower_id.in_(ids)
+            ),
+        }
+        if ids:
+            for name, query in queries.items():
+                for user_id, count in db.session.execute(query.group_by(query.selected_columns[0])):
+                    counts[user_id][name] = count
+        return counts
+
+    @classmethod
+    def page_to_dicts(cls, items: list["User"]) -> list[dict[str, Any]]:
+        """Return the API representations of a page of users with three count queries in all."""
+        counts = cls.counts_for([user.id for user in items])
+        return [user.to_dict(counts=counts[user.id]) for user in items]
+
+    def to_dict(self, include_email: bool = False, counts: Optional[dict[str, int]] = None) -> dict[str, Any]:
+        """Return the API representation of this user (`counts` as from `counts_for` saves three queries)."""
+        if counts is None:
+            counts = {
+                "post_count": self.posts_count(),
+                "follower_count": self.followers_count(),
+                "following_count": self.following_count(),
+            }
         data = {
             "id": self.id,
             "username": self.username,
             "last_seen": self.last_seen.isoformat() if self.last_seen else None,
             "about_me": self.about_me,
-            "post_count": self.posts_count(),
-            "follower_count": self.followers_count(),
-            "following_count": self.following_count(),
+            "post_count": counts["post_count"],
+            "follower_count": counts["follower_count"],
+            "following_count": counts["following_count"],
             "_links": {
                 "self": url_for("api.get_user", id=self.id),
                 "followers": url_for("api.get_followers", id=self.id),
