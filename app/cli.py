@@ -30,7 +30,8 @@ def extract_messages() -> None:
     """Collect every marked string into messages.pot."""
     # babel.cfg's patterns (`app/**.py`) are relative to the folder scanned: scan the project, not `app/`.
     babel_cfg = str(PROJECT_DIR / "babel.cfg")
-    run_pybabel("extract", "-F", babel_cfg, "-k", "_l", "--no-location", "-o", str(POT_FILE), str(PROJECT_DIR))
+    keywords = ["-k", "_l", "-k", "lazy_gettext"]
+    run_pybabel("extract", "-F", babel_cfg, *keywords, "--no-location", "-o", str(POT_FILE), str(PROJECT_DIR))
 
 
 def register(app: Flask) -> None:
@@ -39,6 +40,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(user_cli)
     app.cli.add_command(tasks_cli)
     app.cli.add_command(search_cli)
+    app.cli.add_command(seed_command)
 
 
 @click.group()
@@ -213,3 +215,43 @@ def _search_backend(name: str):
     from app.services.search.elasticsearch import ElasticsearchBackend
 
     return ElasticsearchBackend(url)
+
+
+@click.command("seed")
+@click.option("--users", default=100, show_default=True, help="Users to create.")
+@click.option("--posts", default=2000, show_default=True, help="Posts to create.")
+@click.option("--follows", default=None, type=int, help="Follow relations (default: 10 per user).")
+@click.option("--seed", "seed_value", default=1, show_default=True, help="Random seed: the same seed, the same data.")
+def seed_command(users: int, posts: int, follows: int | None, seed_value: int):
+    """Fill the database with realistic demo data (password: microblog-demo)."""
+    import time
+
+    from app.seed import DEMO_PASSWORD, seed
+
+    if users < 1 or posts < 0 or (follows or 0) < 0:
+        raise click.BadParameter("counts must be positive")
+    follows = users * 10 if follows is None else follows
+    started = time.perf_counter()
+    bars = {}
+
+    def progress(stage: str, count: int) -> None:
+        if stage not in bars:
+            for bar in bars.values():
+                bar.render_finish()
+            total = {"users": users, "posts": posts, "follows": follows}[stage]
+            bars[stage] = click.progressbar(length=total, label=f"{stage:<8}")
+            bars[stage].render_progress()
+        bars[stage].update(count)
+
+    try:
+        created = seed(users, posts, follows, seed_value, progress)
+    except sa.exc.IntegrityError as exc:
+        db.session.rollback()
+        raise click.ClickException(f"seed {seed_value} was used on this database already; pick another --seed") from exc
+    for bar in bars.values():
+        bar.render_finish()
+    elapsed = time.perf_counter() - started
+    click.echo(
+        f"Created {created['users']} users, {created['posts']} posts and {created['follows']} follows "
+        f"in {elapsed:.1f} s. Every seeded user's password is {DEMO_PASSWORD!r}."
+    )

@@ -1,0 +1,144 @@
+"""Realistic demo data, generated deterministically and inserted in bulk.
+
+Users follow a Zipf-like popularity curve (a few write and are followed a
+lot), posts spread over the last year in English, Spanish and Chinese, and
+every seeded account shares one password so no hash is computed per user.
+"""
+
+import random
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+
+import sqlalchemy as sa
+from werkzeug.security import generate_password_hash
+
+from app.extensions import db
+from app.models import Post, User, followers, utcnow
+from app.services.search import normalize_text
+
+DEMO_PASSWORD = "microblog-demo"
+# One word appears in about 1% of posts, so benchmarks have a known-selectivity search.
+RARE_WORD = "lighthouse"
+RARE_WORD_SHARE = 0.01
+BATCH = 10_000
+
+ENGLISH = (
+    "the a coffee morning city river music friends weekend garden book train rain sunny quiet busy "
+    "walk read write cook learn build share love enjoy found today tomorrow yesterday new old small "
+    "big great little long short happy tired ready together always never again finally really project "
+    "team idea photo movie dinner lunch market street park night light window mountain sea beach "
+    "bicycle kitchen bread tea letter song story game code bug release deploy test review meeting"
+).split()
+SPANISH = (
+    "el la un una café mañana ciudad río música amigos fin semana jardín libro tren lluvia soleado "
+    "tranquilo caminar leer escribir cocinar aprender construir compartir encontré hoy ayer nuevo "
+    "viejo pequeño grande feliz cansado listo juntos siempre nunca otra vez por fin canción noche luz "
+    "ventana montaña mar playa bicicleta cocina pan té carta historia juego código reunión equipo"
+).split()
+CHINESE = (
+    "今天 明天 昨天 咖啡 早上 城市 河边 音乐 朋友 周末 花园 看书 火车 下雨 晴天 安静 散步 写字 做饭 学习 "
+    "分享 喜欢 发现 新的 小小 很大 快乐 累了 一起 总是 终于 真的 项目 团队 想法 照片 电影 晚饭 午饭 市场 "
+    "街道 公园 晚上 灯光 窗户 山上 大海 海边 自行车 厨房 面包 喝茶 信件 歌曲 故事 游戏 代码 会议"
+).split()
+LANGUAGES = (("en", ENGLISH, " "), ("es", SPANISH, " "), ("zh", CHINESE, ""))
+
+
+def zipf_weights(count: int, exponent: float = 1.1) -> list[float]:
+    """Return cumulative Zipf-like weights for `count` ranks (rank 1 most popular)."""
+    total = 0.0
+    cumulative = []
+    for rank in range(1, count + 1):
+        total += 1 / rank**exponent
+        cumulative.append(total)
+    return cumulative
+
+
+def make_body(rng: random.Random) -> tuple[str, str]:
+    """Return a post body of 4-14 words and its language code."""
+    code, words, separator = rng.choices(LANGUAGES, weights=(6, 3, 2))[0]
+    picked = [rng.choice(words) for _ in range(rng.randint(4, 14))]
+    if rng.random() < RARE_WORD_SHARE:
+        picked.insert(rng.randrange(len(picked) + 1), RARE_WORD)
+        separator = " "
+    body = separator.join(picked)[:140]
+    return body, code
+
+
+def seed(
+    users: int,
+    posts: int,
+    follows: int,
+    seed_value: int = 1,
+    progress: Callable[[str, int], None] | None = None,
+) -> dict[str, int]:
+    """Insert users, posts and follows; return how many of each were created."""
+    rng = random.Random(seed_value)
+    report = progress or (lambda stage, n: None)
+    first_id = (db.session.scalar(sa.select(sa.func.max(User.id))) or 0) + 1
+    prefix = f"s{seed_value}"
+    password_hash = generate_password_hash(DEMO_PASSWORD)
+    now = utcnow()
+
+    def user_rows() -> Iterator[dict]:
+        for i in range(users):
+            username = f"{rng.choice(ENGLISH)}{i}_{prefix}"
+            yield {
+                "username": username,
+                "username_lower": username.lower(),
+                "email": f"{username}@example.com",
+                "password_hash": password_hash,
+                "about_me": make_body(rng)[0],
+                "last_seen": now - timedelta(minutes=rng.randrange(60 * 24 * 30)),
+            }
+
+    _insert(User.__table__, user_rows(), lambda n: report("users", n))
+    user_ids = list(range(first_id, first_id + users))
+    weights = zipf_weights(users)
+
+    def post_rows() -> Iterator[dict]:
+        authors = rng.choices(user_ids, cum_weights=weights, k=posts)
+        for author in authors:
+            body, language = make_body(rng)
+            yield {
+                "body": body,
+                "search_text": normalize_text(body),
+                "language": language,
+                "user_id": author,
+                "timestamp": now - timedelta(seconds=rng.randrange(365 * 24 * 3600)),
+            }
+
+    _insert(Post.__table__, post_rows(), lambda n: report("posts", n))
+
+    pairs: set[tuple[int, int]] = set()
+    attempts = 0
+    while len(pairs) < follows and attempts < follows * 3 and users > 1:
+        attempts += 1
+        follower = rng.choice(user_ids)
+        followed = rng.choices(user_ids, cum_weights=weights)[0]
+        if follower != followed:
+            pairs.add((follower, followed))
+    _insert(
+        followers,
+        ({"follower_id": a, "followed_id": b} for a, b in sorted(pairs)),
+        lambda n: report("follows", n),
+    )
+    return {"users": users, "posts": posts, "follows": len(pairs)}
+
+
+def _insert(table: sa.Table, rows: Iterator[dict], done: Callable[[int], None]) -> None:
+    """Insert rows in large batches, committing each batch."""
+    batch: list[dict] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= BATCH:
+            _flush(table, batch, done)
+            batch = []
+    _flush(table, batch, done)
+
+
+def _flush(table: sa.Table, batch: list[dict], done: Callable[[int], None]) -> None:
+    if not batch:
+        return
+    db.session.execute(sa.insert(table), batch)
+    db.session.commit()
+    done(len(batch))
