@@ -1,8 +1,10 @@
-"""One way to read `?page=` and paginate a select, for pages and the API."""
+"""One way to read `?page=` and paginate a select for the site's pages."""
+
+from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from flask import abort, request
-from flask_sqlalchemy.pagination import Pagination
 
 from app.extensions import db
 
@@ -21,6 +23,35 @@ def page_arg(name: str = "page") -> int:
     return page
 
 
-def paginate(query: sa.Select, per_page: int) -> Pagination:
-    """Return the requested page of `query`; 404 past the last page."""
-    return db.paginate(query, page=page_arg(), per_page=per_page, error_out=True, count=True)
+@dataclass
+class Page:
+    """One page of results and whether there are newer/older pages around it."""
+
+    items: list[Any]
+    page: int
+    has_next: bool
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def next_num(self) -> int | None:
+        return self.page + 1 if self.has_next else None
+
+    @property
+    def prev_num(self) -> int | None:
+        return self.page - 1 if self.has_prev else None
+
+
+def paginate(query: sa.Select, per_page: int) -> Page:
+    """Return the requested page of `query`; 404 past the last page.
+
+    Fetching one row more than a page tells whether an older page exists, so
+    long lists never pay for a COUNT over every matching row.
+    """
+    page = page_arg()
+    rows = db.session.scalars(query.limit(per_page + 1).offset((page - 1) * per_page)).unique().all()
+    if page > 1 and not rows:
+        abort(404)
+    return Page(items=list(rows[:per_page]), page=page, has_next=len(rows) > per_page)

@@ -1,11 +1,13 @@
 """Shared fixtures: apps on each database, clients, login helper, SMTP server."""
 
+import functools
 import socket
 import threading
 from email import message_from_bytes, policy
 
 import pytest
 import sqlalchemy as sa
+import werkzeug.security
 
 from app import create_app
 from app.extensions import db
@@ -48,6 +50,18 @@ def reset_database(app) -> None:
         db.session.remove()
         db.drop_all()
         db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(monkeypatch):
+    """Hash new passwords with a cheap scrypt cost: the default (~0.1 s a hash) would dominate the suite.
+
+    Checking still reads the method from the stored hash, so the app's own code path is exercised.
+    """
+    monkeypatch.setattr(
+        "app.models.user.generate_password_hash",
+        functools.partial(werkzeug.security.generate_password_hash, method="scrypt:1024:8:1"),
+    )
 
 
 @pytest.fixture

@@ -1,0 +1,129 @@
+"""The Alembic migrations build exactly the models' schema on every supported database."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from app import create_app
+from app.extensions import db
+from app.models import Post, User
+from tests import services
+from tests.conftest import TestConfig
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+# Variables that would point a child process at a developer's own services.
+FOREIGN_SETTINGS = ("REDIS_URL", "ELASTICSEARCH_URL", "MAIL_SERVER", "FLASK_DEBUG", "SERVER_NAME")
+
+
+def flask_db(database_url: str, *args: str) -> subprocess.CompletedProcess:
+    """Run `flask db ARGS` against `database_url` in a child process, as an operator would."""
+    env = {key: value for key, value in os.environ.items() if key not in FOREIGN_SETTINGS}
+    env.update(
+        FLASK_APP="microblog.py",
+        SECRET_KEY=secrets.token_hex(32),
+        DATABASE_URL=database_url,
+        LOG_TO_STDOUT="1",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "db", *args],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, f"flask db {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
+    return result
+
+
+def table_names(database_url: str) -> set[str]:
+    """Return the names of the tables in the database."""
+    engine = sa.create_engine(database_url)
+    try:
+        return set(sa.inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+
+
+def assert_migrations_round_trip(database_url: str) -> None:
+    """Upgrade an empty database, check it against the models, then downgrade to nothing."""
+    assert table_names(database_url) == set()
+    flask_db(database_url, "upgrade")
+    assert set(db.metadata.tables) <= table_names(database_url)
+    flask_db(database_url, "check")
+    flask_db(database_url, "downgrade", "base")
+    assert table_names(database_url) <= {"alembic_version"}
+
+
+def scratch_database(server_url: str, admin_database: str, create_sql: str):
+    """Create a uniquely named database on the server; yield its URL; drop it afterwards."""
+    name = f"mb_migr_{secrets.token_hex(4)}"
+    admin = sa.create_engine(sa.make_url(server_url).set(database=admin_database), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(create_sql.format(name=name))
+        try:
+            yield sa.make_url(server_url).set(database=name).render_as_string(hide_password=False)
+        finally:
+            with admin.connect() as connection:
+                connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name}")
+    finally:
+        admin.dispose()
+
+
+@pytest.fixture
+def postgres_url():
+    """A fresh, empty PostgreSQL database for this test only."""
+    server = services.require_postgres()
+    yield from scratch_database(server, "postgres", "CREATE DATABASE {name}")
+
+
+@pytest.fixture
+def mariadb_url():
+    """A fresh, empty utf8mb4 MariaDB database for this test only."""
+    server = services.require_mariadb()
+    yield from scratch_database(
+        server, "mysql", "CREATE DATABASE {name} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+    )
+
+
+def test_migrations_match_models_on_sqlite(tmp_path):
+    assert_migrations_round_trip(f"sqlite:///{tmp_path / 'migrations.db'}")
+
+
+@pytest.mark.postgres
+def test_migrations_match_models_on_postgres(postgres_url):
+    assert_migrations_round_trip(postgres_url)
+
+
+@pytest.mark.mariadb
+def test_migrations_match_models_on_mariadb(mariadb_url):
+    assert_migrations_round_trip(mariadb_url)
+
+
+@pytest.mark.mariadb
+def test_migrated_mariadb_keeps_emoji(mariadb_url):
+    flask_db(mariadb_url, "upgrade")
+    config = type("MigratedMariaDBConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": mariadb_url})
+    app = create_app(config)
+    username, about, body = "ëmoji_用户", "I 💙 cats 🐈‍⬛", "Hello 🌍! Ça va? 你好 🎉"
+    with app.app_context():
+        try:
+            user = User(username=username, email="emoji@example.com", about_me=about)
+            user.set_password("correct horse battery")
+            db.session.add_all([user, Post(body=body, author=user, language="en")])
+            db.session.commit()
+            db.session.expunge_all()
+
+            stored = db.session.scalar(sa.select(User).where(User.username == username))
+            assert stored is not None
+            assert stored.about_me == about
+            assert db.session.scalar(sa.select(Post.body).where(Post.user_id == stored.id)) == body
+        finally:
+            db.session.remove()
+            db.engine.dispose()
