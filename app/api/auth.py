@@ -1,19 +1,30 @@
-"""HTTP Basic auth for getting a token, Bearer token auth for everything else."""
+"""HTTP Basic auth to get a token, Bearer token auth (rate-limited per token) for everything else."""
 
+import hashlib
 from functools import wraps
 
-from flask import g, request
+from flask import current_app, g, request
+from flask_limiter.util import get_remote_address
+from werkzeug.datastructures import WWWAuthenticate
+from werkzeug.exceptions import Unauthorized
 
-from app.api.errors import error_response
-from app.extensions import db
+from app.api import bp
+from app.api.errors import documents_errors
+from app.extensions import db, limiter
 from app.models import User
+
+# A token is 32 hex characters; anything much longer is not worth a database query.
+MAX_TOKEN_LENGTH = 64
 
 
 def _basic_user() -> User | None:
-    auth = request.authorization
+    try:
+        auth = request.authorization
+    except ValueError:  # Werkzeug lets malformed base64 through as a ValueError
+        return None
     if auth is None or auth.type != "basic" or not auth.username or auth.password is None:
         return None
-    if "\x00" in auth.username:
+    if "\x00" in auth.username or len(auth.username) > 64:
         return None
     user = db.session.scalar(User.by_username(auth.username))
     if user is None or not user.check_password(auth.password):
@@ -21,37 +32,66 @@ def _basic_user() -> User | None:
     return user
 
 
-def _token_user() -> User | None:
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip() or len(token) > 64 or "\x00" in token:
+def bearer_token() -> str | None:
+    """Return the bearer token sent with the request, if it is plausible."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token or len(token) > MAX_TOKEN_LENGTH or not token.isalnum():
         return None
-    return User.check_token(token.strip())
+    return token
+
+
+def token_rate_key() -> str:
+    """Key the per-token rate limit by a hash of the token (the client's address without one)."""
+    token = bearer_token()
+    if token is None:
+        return "ip:" + get_remote_address()
+    return "token:" + hashlib.sha256(token.encode()).hexdigest()[:32]
+
+
+def api_rate_limit() -> str:
+    return current_app.config.get("RATELIMIT_API", "300 per minute")
+
+
+def auth_rate_limit() -> str:
+    return current_app.config["RATELIMIT_AUTH"]
+
+
+def _unauthorized(scheme: str, message: str, **params: str) -> Unauthorized:
+    return Unauthorized(message, www_authenticate=WWWAuthenticate(scheme, {"realm": "api", **params}))
 
 
 def basic_auth_required(view):
-    """Require a username and password; the user is `g.current_user`."""
+    """Require a username and password (rate-limited per client address); the user is `g.current_user`."""
 
     @wraps(view)
     def wrapper(*args, **kwargs):
         user = _basic_user()
         if user is None:
-            return error_response(401, "Invalid username or password.", {"WWW-Authenticate": 'Basic realm="api"'})
+            raise _unauthorized("basic", "Invalid username or password.")
         g.current_user = user
         return view(*args, **kwargs)
 
-    return wrapper
+    wrapper = bp.doc(security=[{"basicAuth": []}])(wrapper)
+    wrapper = documents_errors(401, 429)(wrapper)
+    return limiter.limit(auth_rate_limit, key_func=get_remote_address)(wrapper)
 
 
 def token_auth_required(view):
-    """Require a valid Bearer token; the user is `g.current_user`."""
+    """Require a valid Bearer token (rate-limited per token); the user is `g.current_user`."""
 
     @wraps(view)
     def wrapper(*args, **kwargs):
-        user = _token_user()
+        token = bearer_token()
+        if token is None:
+            raise _unauthorized("bearer", "A bearer token is required.")
+        user = User.check_token(token)
         if user is None:
-            return error_response(401, "A valid bearer token is required.", {"WWW-Authenticate": 'Bearer realm="api"'})
+            raise _unauthorized("bearer", "The token is invalid, expired or revoked.", error="invalid_token")
         g.current_user = user
         return view(*args, **kwargs)
 
-    return wrapper
+    wrapper = bp.doc(security=[{"bearerAuth": []}])(wrapper)
+    wrapper = documents_errors(401, 429)(wrapper)
+    # One budget per token across every authenticated endpoint.
+    return limiter.shared_limit(api_rate_limit, scope="api-token", key_func=token_rate_key)(wrapper)

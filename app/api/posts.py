@@ -1,74 +1,95 @@
-"""Post resources."""
+"""Post resources: publish, read, delete, and the timelines."""
 
+import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import abort, g, url_for
 
-from app.api import bp
+from app.api import bp, schemas
 from app.api.auth import token_auth_required
-from app.api.errors import bad_request
-from app.api.request_data import json_body, pagination_args
+from app.api.errors import documents_errors
+from app.api.pagination import paginated
+from app.api.users import ID, user_or_404
 from app.extensions import db
-from app.main.routes import posts_newest_first
 from app.models import Post
 from app.services.language import detect_language
 
 
-@bp.route("/posts/<int:id>", methods=["GET"])
-@token_auth_required
-def get_post(id: int):
-    """Return one post."""
-    return db.get_or_404(Post, id).to_dict()
+def post_or_404(id: int) -> Post:
+    """Return the post with this id and its author, or answer 404."""
+    post = None
+    if id <= schemas.MAX_ID:
+        post = db.session.scalar(sa.select(Post).where(Post.id == id).options(so.joinedload(Post.author)))
+    if post is None:
+        abort(404, "There is no post with this id.")
+    return post
+
+
+def newest_first(query: sa.Select) -> sa.Select:
+    """Order posts newest first and load their authors in the same query."""
+    return query.options(so.joinedload(Post.author)).order_by(Post.timestamp.desc(), Post.id.desc())
 
 
 @bp.route("/posts", methods=["POST"])
 @token_auth_required
-def create_post():
-    """Publish a post as the token's user."""
-    data = json_body()
-    body = data.get("body")
-    if not isinstance(body, str) or not body.strip() or len(body) > 140 or "\x00" in body:
-        return bad_request("body must be 1 to 140 characters.", {"body": "1 to 140 characters."})
-    post = Post(body=body.strip(), author=g.current_user, language=detect_language(body))
+@bp.arguments(schemas.PostCreate)
+@bp.response(201, schemas.Post, headers={"Location": {"schema": {"type": "string"}}})
+@documents_errors(413, 415)
+def create_post(data: dict):
+    """Publish a post as the token's user; its language is detected."""
+    body = data["body"].strip()
+    post = Post(body=body, author=g.current_user, language=detect_language(body))
     db.session.add(post)
     db.session.commit()
-    return post.to_dict(), 201, {"Location": url_for("api.get_post", id=post.id)}
+    return post.to_dict(), {"Location": url_for("api.get_post", id=post.id)}
 
 
-@bp.route("/posts/<int:id>", methods=["DELETE"])
+@bp.route(f"/posts/{ID}", methods=["GET"])
 @token_auth_required
+@bp.response(200, schemas.Post)
+@documents_errors(404)
+def get_post(id: int):
+    """Return one post."""
+    return post_or_404(id).to_dict()
+
+
+@bp.route(f"/posts/{ID}", methods=["DELETE"])
+@token_auth_required
+@bp.response(204)
+@documents_errors(403, 404)
 def delete_post(id: int):
     """Delete one of your own posts."""
-    post = db.get_or_404(Post, id)
+    post = post_or_404(id)
     if post.user_id != g.current_user.id:
-        abort(403)
+        abort(403, "You can only delete your own posts.")
     db.session.delete(post)
     db.session.commit()
-    return "", 204
+    return ""
+
+
+@bp.route(f"/users/{ID}/posts", methods=["GET"])
+@token_auth_required
+@paginated()
+@bp.response(200, schemas.PostCollection)
+@documents_errors(404)
+def get_user_posts(id: int, page: int, per_page: int):
+    """Return a page of a user's posts, newest first."""
+    query = newest_first(user_or_404(id).posts.select())
+    return Post.to_collection_dict(query, page, per_page, "api.get_user_posts", id=id)
 
 
 @bp.route("/timeline", methods=["GET"])
 @token_auth_required
-def get_timeline():
-    """Return the token user's home timeline."""
-    page, per_page = pagination_args()
+@paginated()
+@bp.response(200, schemas.PostCollection)
+def get_timeline(page: int, per_page: int):
+    """Return a page of your home timeline: your posts and those of the users you follow, newest first."""
     return Post.to_collection_dict(g.current_user.following_posts(), page, per_page, "api.get_timeline")
 
 
 @bp.route("/explore", methods=["GET"])
 @token_auth_required
-def get_explore():
-    """Return everyone's posts, newest first."""
-    page, per_page = pagination_args()
-    return Post.to_collection_dict(posts_newest_first(), page, per_page, "api.get_explore")
-
-
-@bp.route("/users/<int:id>/posts", methods=["GET"])
-@token_auth_required
-def get_user_posts(id: int):
-    """Return a user's posts, newest first."""
-    from app.models import User
-
-    user = db.get_or_404(User, id)
-    query = user.posts.select().options(so.joinedload(Post.author)).order_by(Post.timestamp.desc(), Post.id.desc())
-    page, per_page = pagination_args()
-    return Post.to_collection_dict(query, page, per_page, "api.get_user_posts", id=id)
+@paginated()
+@bp.response(200, schemas.PostCollection)
+def get_explore(page: int, per_page: int):
+    """Return a page of everyone's posts, newest first."""
+    return Post.to_collection_dict(newest_first(sa.select(Post)), page, per_page, "api.get_explore")

@@ -1,21 +1,17 @@
 """Get and revoke API tokens."""
 
-from flask import current_app, g
+from flask import g
 
-from app.api import bp
+from app.api import bp, schemas
 from app.api.auth import basic_auth_required, token_auth_required
-from app.extensions import db, limiter
-
-
-def token_limit() -> str:
-    return current_app.config["RATELIMIT_AUTH"]
+from app.extensions import db
 
 
 @bp.route("/tokens", methods=["POST"])
-@limiter.limit(token_limit)
 @basic_auth_required
+@bp.response(200, schemas.Token)
 def get_token():
-    """Return a bearer token for the Basic-authenticated user."""
+    """Return a bearer token for the Basic-authenticated user (the current one while it has over a minute left)."""
     token = g.current_user.get_token()
     db.session.commit()
     return {"token": token}
@@ -23,8 +19,9 @@ def get_token():
 
 @bp.route("/tokens", methods=["DELETE"])
 @token_auth_required
+@bp.response(204)
 def revoke_token():
     """Revoke the caller's token."""
     g.current_user.revoke_token()
     db.session.commit()
-    return "", 204
+    return ""

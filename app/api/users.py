@@ -1,137 +1,116 @@
-"""User resources."""
+"""User resources: the tutorial's contract."""
 
 import sqlalchemy as sa
 from flask import abort, g, url_for
+from flask_limiter.util import get_remote_address
 from sqlalchemy.exc import IntegrityError
 
-from app.api import bp
-from app.api.auth import token_auth_required
-from app.api.errors import bad_request, error_response
-from app.api.request_data import ApiError, json_body, pagination_args
-from app.extensions import db
+from app.api import bp, schemas
+from app.api.auth import auth_rate_limit, token_auth_required
+from app.api.errors import documents_errors
+from app.api.pagination import paginated
+from app.extensions import db, limiter
 from app.models import User
-from app.validators import is_valid_username
+
+# Ids past the database's integer range are simply not found (see user_or_404).
+ID = "<int:id>"
 
 
-@bp.errorhandler(ApiError)
-def api_error(error: ApiError):
-    return error.response
+def user_or_404(id: int) -> User:
+    """Return the user with this id, or answer 404."""
+    user = db.session.get(User, id) if id <= schemas.MAX_ID else None
+    if user is None:
+        abort(404, "There is no user with this id.")
+    return user
 
 
-def _user_or_404(id: int) -> User:
-    return db.get_or_404(User, id)
-
-
-def _check_user_fields(data: dict, new_user: bool) -> dict:
-    """Return per-field problems with a create/update body."""
-    problems = {}
-    required = ("username", "email", "password") if new_user else ()
-    for field in required:
-        if field not in data:
-            problems[field] = "This field is required."
-    for field, limit in (("username", 64), ("email", 120), ("about_me", 140), ("password", 128)):
-        if field in data and not isinstance(data[field], str):
-            problems[field] = "Must be a string."
-        elif field in data and len(data[field]) > limit:
-            problems[field] = f"At most {limit} characters."
-    if isinstance(data.get("username"), str) and not is_valid_username(data["username"]):
-        problems["username"] = "Use 1-64 letters, digits, underscores, dots and hyphens."
-    if isinstance(data.get("email"), str) and "@" not in data["email"]:
-        problems["email"] = "Not a valid email address."
-    if isinstance(data.get("about_me"), str) and "\x00" in data["about_me"]:
-        problems["about_me"] = "Contains characters that are not allowed."
-    return problems
-
-
-def _conflict(data: dict, user_id: int | None = None):
-    """Return a 409 when the username or email is taken by another user."""
+def check_unique(data: dict, user: User | None = None) -> None:
+    """Answer 409 when the username or email (in any case) belongs to another user."""
     if "username" in data:
         other = db.session.scalar(User.by_username(data["username"]))
-        if other is not None and other.id != user_id:
-            return error_response(409, "Please use a different username.")
+        if other is not None and other is not user:
+            abort(409, "Please use a different username.")
     if "email" in data:
         other = db.session.scalar(sa.select(User).where(User.email == data["email"].strip().lower()))
-        if other is not None and other.id != user_id:
-            return error_response(409, "Please use a different email address.")
-    return None
+        if other is not None and other is not user:
+            abort(409, "Please use a different email address.")
 
 
-@bp.route("/users/<int:id>", methods=["GET"])
+def commit_unique() -> None:
+    """Commit, turning a lost race for a username or email into a 409."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        abort(409, "Please use a different username or email address.")
+
+
+@bp.route(f"/users/{ID}", methods=["GET"])
 @token_auth_required
+@bp.response(200, schemas.User)
+@documents_errors(404)
 def get_user(id: int):
     """Return one user; `email` only on your own record."""
-    return _user_or_404(id).to_dict(include_email=(id == g.current_user.id))
+    return user_or_404(id).to_dict(include_email=id == g.current_user.id)
 
 
 @bp.route("/users", methods=["GET"])
 @token_auth_required
-def get_users():
-    """Return a page of users."""
-    page, per_page = pagination_args()
+@paginated()
+@bp.response(200, schemas.UserCollection)
+def get_users(page: int, per_page: int):
+    """Return a page of users, oldest account first."""
     return User.to_collection_dict(sa.select(User).order_by(User.id), page, per_page, "api.get_users")
 
 
-@bp.route("/users/<int:id>/followers", methods=["GET"])
+@bp.route(f"/users/{ID}/followers", methods=["GET"])
 @token_auth_required
-def get_followers(id: int):
+@paginated()
+@bp.response(200, schemas.UserCollection)
+@documents_errors(404)
+def get_followers(id: int, page: int, per_page: int):
     """Return a page of the user's followers."""
-    user = _user_or_404(id)
-    page, per_page = pagination_args()
-    return User.to_collection_dict(
-        user.followers.select().order_by(User.id), page, per_page, "api.get_followers", id=id
-    )
+    query = user_or_404(id).followers.select().order_by(User.id)
+    return User.to_collection_dict(query, page, per_page, "api.get_followers", id=id)
 
 
-@bp.route("/users/<int:id>/following", methods=["GET"])
+@bp.route(f"/users/{ID}/following", methods=["GET"])
 @token_auth_required
-def get_following(id: int):
+@paginated()
+@bp.response(200, schemas.UserCollection)
+@documents_errors(404)
+def get_following(id: int, page: int, per_page: int):
     """Return a page of the users this user follows."""
-    user = _user_or_404(id)
-    page, per_page = pagination_args()
-    return User.to_collection_dict(
-        user.following.select().order_by(User.id), page, per_page, "api.get_following", id=id
-    )
+    query = user_or_404(id).following.select().order_by(User.id)
+    return User.to_collection_dict(query, page, per_page, "api.get_following", id=id)
 
 
 @bp.route("/users", methods=["POST"])
-def create_user():
-    """Register a user (no authentication)."""
-    data = json_body()
-    problems = _check_user_fields(data, new_user=True)
-    if problems:
-        return bad_request("Some fields are missing or invalid.", problems)
-    conflict = _conflict(data)
-    if conflict:
-        return conflict
+@limiter.limit(auth_rate_limit, key_func=get_remote_address)
+@bp.arguments(schemas.UserCreate)
+@bp.response(201, schemas.User, headers={"Location": {"schema": {"type": "string"}}})
+@documents_errors(409, 413, 415, 429)
+def create_user(data: dict):
+    """Register a user (no authentication); the answer's Location is the new user."""
+    check_unique(data)
     user = User()
     user.from_dict(data, new_user=True)
     db.session.add(user)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        return error_response(409, "Please use a different username or email address.")
-    return user.to_dict(include_email=True), 201, {"Location": url_for("api.get_user", id=user.id)}
+    commit_unique()
+    return user.to_dict(include_email=True), {"Location": url_for("api.get_user", id=user.id)}
 
 
-@bp.route("/users/<int:id>", methods=["PUT"])
+@bp.route(f"/users/{ID}", methods=["PUT"])
 @token_auth_required
-def update_user(id: int):
+@bp.arguments(schemas.UserUpdate)
+@bp.response(200, schemas.User)
+@documents_errors(403, 404, 409, 413, 415)
+def update_user(data: dict, id: int):
     """Update your own username, email or about-me text."""
-    user = _user_or_404(id)
+    user = user_or_404(id)
     if user.id != g.current_user.id:
-        abort(403)
-    data = json_body()
-    problems = _check_user_fields(data, new_user=False)
-    if problems:
-        return bad_request("Some fields are invalid.", problems)
-    conflict = _conflict(data, user_id=user.id)
-    if conflict:
-        return conflict
+        abort(403, "You can only change your own account.")
+    check_unique(data, user)
     user.from_dict(data, new_user=False)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        return error_response(409, "Please use a different username or email address.")
+    commit_unique()
     return user.to_dict(include_email=True)

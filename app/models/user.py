@@ -54,6 +54,9 @@ class User(PaginatedAPIMixin, UserMixin, db.Model):
     last_message_read_time: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime)
     # The UI language chosen from the language menu; None follows the browser.
     locale: so.Mapped[Optional[str]] = so.mapped_column(sa.String(10))
+    # Bumped on logout and password change: every session and remember-me cookie signed with
+    # an older value stops working (see get_id and the login manager's user loader).
+    session_version: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
     token: so.Mapped[Optional[str]] = so.mapped_column(sa.String(32), unique=True)
     token_expiration: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime)
 
@@ -101,10 +104,30 @@ class User(PaginatedAPIMixin, UserMixin, db.Model):
     # Passwords
 
     def set_password(self, password: str) -> None:
-        """Hash and store a new password; this also ends the API token."""
+        """Hash and store a new password; this also ends every session and the API token."""
         self.password_hash = generate_password_hash(password)
+        self.end_sessions()
         if self.token:
             self.revoke_token()
+
+    def get_id(self) -> str:
+        """Return the session identity: the id and the current session version."""
+        return f"{self.id}.{self.session_version or 0}"
+
+    def end_sessions(self) -> None:
+        """Invalidate every session and remember-me cookie issued so far."""
+        self.session_version = (self.session_version or 0) + 1
+
+    @staticmethod
+    def from_session_id(session_id: str) -> Optional["User"]:
+        """Return the user of a `get_id()` value, or None when it is malformed or outdated."""
+        user_id, _, version = session_id.partition(".")
+        if not (user_id.isdigit() and version.isdigit()):
+            return None
+        user = db.session.get(User, int(user_id))
+        if user is None or (user.session_version or 0) != int(version):
+            return None
+        return user
 
     def check_password(self, password: str) -> bool:
         """Return whether the password matches the stored hash."""

@@ -1,0 +1,60 @@
+"""Private messages: read the ones you received, send new ones."""
+
+import sqlalchemy.orm as so
+from flask import abort, g
+
+from app.api import bp, schemas
+from app.api.auth import token_auth_required
+from app.api.errors import documents_errors
+from app.api.pagination import paginated
+from app.extensions import db
+from app.models import Message, User
+from app.models.mixins import collection_dict
+
+
+def message_dict(message: Message) -> dict:
+    """Return a message's API representation, with both usernames."""
+    return {**message.to_dict(), "sender": message.author.username, "recipient": message.recipient.username}
+
+
+def recipient_or_404(data: dict) -> User:
+    """Return the recipient named by id or username, or answer 404."""
+    if "recipient_id" in data:
+        user = db.session.get(User, data["recipient_id"])
+    else:
+        user = db.session.scalar(User.by_username(data["recipient"]))
+    if user is None:
+        abort(404, "There is no such recipient.")
+    return user
+
+
+@bp.route("/messages", methods=["GET"])
+@token_auth_required
+@paginated()
+@bp.response(200, schemas.MessageCollection)
+def get_messages(page: int, per_page: int):
+    """Return a page of the messages you received, newest first."""
+    query = (
+        g.current_user.messages_received.select()
+        .options(so.joinedload(Message.author), so.joinedload(Message.recipient))
+        .order_by(Message.timestamp.desc(), Message.id.desc())
+    )
+    result = db.paginate(query, page=page, per_page=per_page, error_out=False)
+    items = [message_dict(message) for message in result.items]
+    return collection_dict(items, page, per_page, result.total or 0, "api.get_messages")
+
+
+@bp.route("/messages", methods=["POST"])
+@token_auth_required
+@bp.arguments(schemas.MessageCreate)
+@bp.response(201, schemas.Message)
+@documents_errors(404, 413, 415)
+def send_message(data: dict):
+    """Send a private message to a user (by `recipient_id` or `recipient` username) and notify them."""
+    recipient = recipient_or_404(data)
+    message = Message(author=g.current_user, recipient=recipient, body=data["body"].strip())
+    db.session.add(message)
+    db.session.flush()
+    recipient.add_notification("unread_message_count", recipient.unread_message_count())
+    db.session.commit()
+    return message_dict(message)

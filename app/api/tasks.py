@@ -1,0 +1,56 @@
+"""Background tasks: start an export of your posts and follow its progress."""
+
+from flask import abort, g, url_for
+from werkzeug.exceptions import ServiceUnavailable
+
+from app.api import bp, schemas
+from app.api.auth import token_auth_required
+from app.api.errors import documents_errors
+from app.extensions import db
+from app.models import Task
+from app.services.jobs import JobsUnavailable
+
+
+def task_dict(task: Task) -> dict:
+    """Return a task's API representation."""
+    return {
+        "id": task.id,
+        "name": task.name,
+        "description": task.description,
+        "complete": task.complete,
+        "failed": task.failed,
+        "error": task.error,
+        "progress": task.get_progress(),
+        "_links": {"self": url_for("api.get_task", id=task.id)},
+    }
+
+
+@bp.route("/tasks/export_posts", methods=["POST"])
+@token_auth_required
+@bp.response(202, schemas.Task, headers={"Location": {"schema": {"type": "string"}}})
+@documents_errors(409, 503)
+def export_posts():
+    """Start exporting your posts by email; one export runs at a time."""
+    user = g.current_user
+    if user.get_task_in_progress("export_posts") is not None:
+        abort(409, "An export of your posts is already running.")
+    try:
+        task = user.launch_task("export_posts", "Exporting posts...", user.id)
+    except JobsUnavailable:
+        raise ServiceUnavailable("Exports are unavailable right now. Please try again later.", retry_after=30) from None
+    return task_dict(task), {"Location": url_for("api.get_task", id=task.id)}
+
+
+@bp.route("/tasks/<string(maxlength=36):id>", methods=["GET"])
+@token_auth_required
+@bp.response(200, schemas.Task)
+@documents_errors(403, 404)
+def get_task(id: str):
+    """Return one of your tasks, with its progress."""
+    task = db.session.get(Task, id)
+    if task is None:
+        abort(404, "There is no task with this id.")
+    if task.user_id != g.current_user.id:
+        abort(403, "This task is not yours.")
+    task.fail_if_stale()
+    return task_dict(task)
