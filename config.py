@@ -100,6 +100,8 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     PREFERRED_URL_SCHEME = env_str("PREFERRED_URL_SCHEME", "http")
+    # How many reverse proxies (nginx, a load balancer) stand in front of the app; 0 trusts none.
+    TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
 
     BOOTSTRAP_SERVE_LOCAL = True
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
@@ -108,6 +110,10 @@ class Config:
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_AUTH = env_str("RATELIMIT_AUTH", "10 per minute")
+    # RATELIMIT_ENABLED=0 turns every limit off (benchmarks only: never in production).
+    RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
+    # QUERY_COUNT_HEADER=1 adds an X-Query-Count header (SQL statements per request) for benchmarks.
+    QUERY_COUNT_HEADER = env_bool("QUERY_COUNT_HEADER")
     # Seconds between two `last_seen` writes for one user.
     LAST_SEEN_INTERVAL = 60
     # Seconds after which a task with no progress is reported as failed.

@@ -6,10 +6,14 @@ import time
 from logging.handlers import RotatingFileHandler, SMTPHandler
 from pathlib import Path
 
-from flask import Flask, current_app, g, request, session
+import sqlalchemy as sa
+from flask import Flask, current_app, g, has_request_context, request, session
 from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.extensions import babel, bootstrap, csrf, db, limiter, login, mail, migrate, moment
+from app.query_count import register_query_count
+from app.request_log import register_request_logging
 from config import PLACEHOLDER_SECRET_KEYS, Config, ConfigError
 
 __version__ = "1.0.0"
@@ -18,6 +22,9 @@ __version__ = "1.0.0"
 def get_locale() -> str:
     """Return the UI language: the user's choice, else the browser's best match."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        # Outside a request (CLI, worker) there is no reader: callers use force_locale for a user.
+        return languages[0]
     if current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     if session.get("locale") in languages:
@@ -31,8 +38,10 @@ def create_app(config_class: type = Config) -> Flask:
     app.config.from_object(config_class)
     check_secret_key(app)
     register_extensions(app)
+    register_request_logging(app)  # first, so its timer and request id wrap every other hook
     register_blueprints(app)
     register_request_hooks(app)
+    register_query_count(app)  # X-Query-Count for benchmarks, only with QUERY_COUNT_HEADER=1
     register_cli(app)
     register_logging(app)
     return app
@@ -70,15 +79,29 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=get_locale)
     bootstrap.init_app(app)
     limiter.init_app(app)
+    if app.config.get("TRUSTED_PROXIES"):
+        # Behind N reverse proxies, trust their X-Forwarded-For/Proto/Host (client address, HTTPS).
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            sa.event.listen(db.engine, "connect", _tune_sqlite)
 
     @login.user_loader
-    def load_user(user_id: str):
+    def load_user(session_id: str):
         from app.models import User
 
-        try:
-            return db.session.get(User, int(user_id))
-        except ValueError:
-            return None
+        return User.from_session_id(session_id)
+
+
+def _tune_sqlite(dbapi_connection, connection_record) -> None:
+    """Let SQLite serve several web processes: readers never block the writer, writers wait their turn."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=15000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
 
 
 def _lazy(text: str):

@@ -19,8 +19,17 @@ from app.security import is_safe_next
 
 
 def auth_limit() -> str:
-    """Return the per-IP rate limit for sensitive auth forms."""
+    """Return the rate limit for sensitive auth forms, per client address and per account."""
     return current_app.config["RATELIMIT_AUTH"]
+
+
+def account_key(field: str):
+    """Return a rate-limit key function for the account named in a form field."""
+
+    def key() -> str:
+        return f"{request.endpoint}:{(request.form.get(field) or '').strip().lower()[:120]}"
+
+    return key
 
 
 @cache
@@ -38,6 +47,7 @@ def _check_password_in_constant_time(user: User | None, password: str) -> bool:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(auth_limit, methods=["POST"])
+@limiter.limit(auth_limit, methods=["POST"], key_func=account_key("username"))
 def login():
     """Sign a user in and send them to a local `next` page."""
     if current_user.is_authenticated:
@@ -60,6 +70,10 @@ def login():
 def logout():
     """Sign out on POST; GET only shows the button."""
     if request.method == "POST":
+        if current_user.is_authenticated:
+            # Logging out ends the session everywhere, remember-me cookies included.
+            current_user.end_sessions()
+            db.session.commit()
         logout_user()
         flash(_("You have been logged out."), "info")
         return redirect(url_for("main.index"))
@@ -91,6 +105,7 @@ def register():
 
 @bp.route("/reset_password_request", methods=["GET", "POST"])
 @limiter.limit(auth_limit, methods=["POST"])
+@limiter.limit(auth_limit, methods=["POST"], key_func=account_key("email"))
 def reset_password_request():
     """Email a reset link; the answer is the same whether or not the address is known."""
     if current_user.is_authenticated:

@@ -3,13 +3,13 @@
 import logging
 
 import sqlalchemy.exc
-from flask import render_template, request
+from flask import g, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 from app.errors import bp
-from app.extensions import db
+from app.extensions import db, login
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +72,8 @@ def http_error(error: HTTPException):
 @bp.app_errorhandler(sqlalchemy.exc.OperationalError)
 def database_unavailable(error: Exception):
     db.session.rollback()
+    # Render the page as for an anonymous visitor: loading the user would need the database.
+    g._login_user = login.anonymous_user()
     log.error("database unavailable: %s", error)
     return error_response(ServiceUnavailable.code, headers={"Retry-After": "5"})
 
