@@ -1,13 +1,16 @@
 """Shared fixtures: apps on each database, clients, login helper, SMTP server."""
 
+import contextvars
 import functools
 import socket
 import threading
 from email import message_from_bytes, policy
 
+import jinja2
 import pytest
 import sqlalchemy as sa
 import werkzeug.security
+from flask.testing import FlaskClient
 
 from app import create_app
 from app.extensions import db
@@ -35,10 +38,42 @@ class TestConfig(Config):
     LOG_TO_STDOUT = False
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose every request runs in its own app context, as in production.
+
+    The shared `app` fixture keeps an app context pushed for the whole test, and Flask reuses a pushed
+    context for requests: `g` (Flask-Login's cached user, Flask-WTF's CSRF token, Flask-Babel's locale)
+    and the database session would then leak from one request, or one client, to the next.
+    """
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+class MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Keep compiled templates in memory, keyed by their source, across the many apps of a run."""
+
+    def __init__(self):
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+# Each test builds a new app, and so a new Jinja environment: without this every page recompiles.
+TEMPLATE_CACHE = MemoryBytecodeCache()
+
+
 def make_app(database_url: str = "sqlite://", **settings):
     """Return an app on an empty schema at `database_url`, with extra settings."""
     config = type("PerTestConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": database_url, **settings})
     app = create_app(config)
+    app.test_client_class = IsolatedClient
+    app.jinja_env.bytecode_cache = TEMPLATE_CACHE
     with app.app_context():
         db.drop_all()
         db.create_all()

@@ -180,15 +180,30 @@ def delete_post(id: int):
 @bp.route("/translate", methods=["POST"])
 @login_required
 def translate_text():
-    """Translate a post's text: `{text, source_language, dest_language}` → `{text}`."""
+    """Translate a post: `{post_id, dest_language}` (cached per post and language) or
+    `{text, source_language, dest_language}` → `{text}`; 503 when the service is missing or fails."""
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         return jsonify(error="Bad Request", message=_("Send a JSON object.")), 400
-    fields = {name: data.get(name) for name in ("text", "source_language", "dest_language")}
-    if not all(isinstance(value, str) and value for value in fields.values()) or len(fields["text"]) > 1000:
+    if data.get("dest_language") not in current_app.config["LANGUAGES"]:
+        return jsonify(error="Bad Request", message=_("dest_language must be one of the site's languages.")), 400
+    post_id = data.get("post_id")
+    if post_id is not None and (type(post_id) is not int or post_id < 1):
+        return jsonify(error="Bad Request", message=_("post_id must be a post number.")), 400
+    fields = {name: data.get(name) for name in ("text", "source_language")}
+    if post_id is None and (
+        not all(isinstance(value, str) and value for value in fields.values()) or len(fields["text"]) > 1000
+    ):
         return jsonify(error="Bad Request", message=_("text, source_language and dest_language are required.")), 400
     try:
-        text = translator.translate(fields["text"], fields["source_language"], fields["dest_language"])
+        if post_id is not None:
+            # The stored post is translated, not text from the client, so the cache cannot be poisoned.
+            post = db.session.get(Post, post_id)
+            if post is None:
+                abort(404)
+            text = translator.translate_post(post, data["dest_language"])
+        else:
+            text = translator.translate(fields["text"], fields["source_language"], data["dest_language"])
     except translator.TranslationUnavailable as exc:
         return jsonify(error="Service Unavailable", message=str(exc)), 503
     return jsonify(text=text)

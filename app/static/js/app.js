@@ -105,17 +105,24 @@
       const spinner = document.createElement('span');
       spinner.className = 'spinner-border spinner-border-sm';
       spinner.setAttribute('role', 'status');
+      if (link.dataset.translatingText) spinner.setAttribute('aria-label', link.dataset.translatingText);
       holder.replaceChildren(spinner);
       try {
         const response = await fetch(link.dataset.translateUrl, {
           method: 'POST',
           headers: {'Content-Type': 'application/json', 'X-CSRFToken': csrfToken, Accept: 'application/json'},
-          body: JSON.stringify({text: body.textContent, source_language: link.dataset.source, dest_language: link.dataset.dest})
+          body: JSON.stringify({
+            post_id: Number(link.dataset.postId), text: body.textContent,
+            source_language: link.dataset.source, dest_language: link.dataset.dest
+          })
         });
         const data = await response.json();
+        // Inserted as text, never HTML: the translation comes from a third party.
         holder.textContent = response.ok ? data.text : data.message;
+        if (!response.ok) holder.classList.add('text-danger');
       } catch (error) {
         holder.textContent = link.dataset.errorText || 'Error: could not contact the server.';
+        holder.classList.add('text-danger');
       }
     });
   }

@@ -1,0 +1,278 @@
+"""The home timeline, explore and deleting posts."""
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import Post
+from tests.conftest import count_rows
+from tests.factories import PostFactory, UserFactory
+from tests.functional.conftest import is_site_layout, login_redirect_next
+
+ENGLISH = "The weather is lovely today and I am going for a long walk in the park"
+SPANISH = "Hoy hace un tiempo precioso y voy a dar un largo paseo por el parque con mis amigos"
+
+
+def bodies(html: str) -> list[str]:
+    """Return the post bodies of a page, top to bottom."""
+    return re.findall(r'<p class="mb-1 post-body" id="post\d+" dir="auto">(.*?)</p>', html, flags=re.S)
+
+
+def page_links(html: str) -> dict[str, str]:
+    """Return the pager's links by their rel ('prev' = newer, 'next' = older)."""
+    return {rel: href.replace("&amp;", "&") for href, rel in re.findall(r'href="([^"]+)" rel="(prev|next)"', html)}
+
+
+def saved_bodies() -> list[str]:
+    return list(db.session.scalars(sa.select(Post.body).order_by(Post.id)))
+
+
+# Login required and methods
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("get", "/"), ("get", "/index"), ("post", "/index"), ("get", "/explore"), ("post", "/post/1/delete")],
+)
+def test_timeline_pages_send_anonymous_users_to_login(client, method, path):
+    response = getattr(client, method)(path, data={"post": "sneaky"} if method == "post" else None)
+    assert login_redirect_next(response) == path
+    assert count_rows(Post) == 0
+
+
+def test_login_redirect_keeps_query_string_in_next(client):
+    response = client.get("/explore?page=2")
+    assert login_redirect_next(response) == "/explore?page=2"
+
+
+# Posting
+
+
+def test_home_shows_greeting_and_post_form(logged_in):
+    response = logged_in.get("/")
+    assert response.status_code == 200
+    assert "Hi, susan!" in response.text
+    assert re.search(r'<textarea[^>]* name="post"', response.text)
+
+
+def test_post_is_saved_and_redirects_to_home(logged_in, user):
+    response = logged_in.post("/index", data={"post": ENGLISH})
+    assert response.status_code == 302
+    assert response.location == "/index"
+    post = db.session.scalar(sa.select(Post))
+    assert post.body == ENGLISH
+    assert post.author == user
+
+
+def test_post_redirect_get_shows_flash_and_post(logged_in):
+    response = logged_in.post("/", data={"post": ENGLISH}, follow_redirects=True)
+    assert response.request.method == "GET"
+    assert "Your post is now live!" in response.text
+    assert bodies(response.text) == [ENGLISH]
+
+
+@pytest.mark.parametrize(("text", "language"), [(ENGLISH, "en"), (SPANISH, "es"), ("ok", "")])
+def test_post_language_is_detected_and_stored(logged_in, text, language):
+    logged_in.post("/index", data={"post": text})
+    assert db.session.scalar(sa.select(Post.language)) == language
+
+
+def test_post_surrounding_whitespace_is_trimmed(logged_in):
+    logged_in.post("/index", data={"post": "   hello there   "})
+    assert saved_bodies() == ["hello there"]
+
+
+@pytest.mark.parametrize("length", [1, 140])
+def test_post_of_allowed_length_is_saved(logged_in, length):
+    response = logged_in.post("/index", data={"post": "x" * length})
+    assert response.status_code == 302
+    assert saved_bodies() == ["x" * length]
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ("", "This field is required."),
+        ("   \n\t ", "This field is required."),
+        ("x" * 141, "Field must be between 1 and 140 characters long."),
+    ],
+)
+def test_invalid_post_is_form_error_and_not_saved(logged_in, text, error):
+    response = logged_in.post("/index", data={"post": text})
+    assert response.status_code == 200
+    assert error in response.text
+    assert 'class="invalid-feedback' in response.text
+    assert count_rows(Post) == 0
+
+
+def test_get_with_post_parameter_creates_nothing(logged_in):
+    response = logged_in.get("/index", query_string={"post": "via GET", "submit": "Submit"})
+    assert response.status_code == 200
+    assert count_rows(Post) == 0
+
+
+# Timeline contents and order
+
+
+def test_home_shows_own_and_followed_posts_newest_first(logged_in, user, john):
+    stranger = UserFactory(username="stranger")
+    user.follow(john)
+    db.session.commit()
+    PostFactory(author=user, body="susan old")
+    PostFactory(author=john, body="john middle")
+    PostFactory(author=stranger, body="stranger post")
+    PostFactory(author=user, body="susan new")
+    html = logged_in.get("/index").text
+    assert bodies(html) == ["susan new", "john middle", "susan old"]
+
+
+def test_home_without_posts_says_so(logged_in):
+    html = logged_in.get("/index").text
+    assert "No posts yet." in html
+    assert 'class="pagination"' not in html
+
+
+def test_explore_shows_everyones_posts_newest_first_without_form(logged_in, user, john):
+    PostFactory(author=john, body="first")
+    PostFactory(author=user, body="second")
+    PostFactory(body="third")
+    response = logged_in.get("/explore")
+    assert response.status_code == 200
+    assert bodies(response.text) == ["third", "second", "first"]
+    assert 'name="post"' not in response.text
+
+
+def test_explore_post_links_author_profile_and_popup(logged_in, john):
+    PostFactory(author=john, body="hello")
+    html = logged_in.get("/explore").text
+    assert 'href="/user/john"' in html
+    assert 'data-popup-url="/user/john/popup"' in html
+
+
+def test_delete_button_only_on_own_posts(logged_in, user, john):
+    mine = PostFactory(author=user)
+    theirs = PostFactory(author=john)
+    html = logged_in.get("/explore").text
+    assert f'action="/post/{mine.id}/delete' in html
+    assert f'action="/post/{theirs.id}/delete' not in html
+
+
+# Pagination
+
+
+@pytest.mark.parametrize("path", ["/index", "/explore"])
+def test_pager_links_only_to_existing_pages(app, logged_in, user, path):
+    app.config["POSTS_PER_PAGE"] = 2
+    for number in range(5):
+        PostFactory(author=user, body=f"p{number}")
+
+    first = logged_in.get(path)
+    assert bodies(first.text) == ["p4", "p3"]
+    assert page_links(first.text) == {"next": f"{path}?page=2"}
+
+    middle = logged_in.get(path, query_string={"page": 2})
+    assert bodies(middle.text) == ["p2", "p1"]
+    assert page_links(middle.text) == {"prev": f"{path}?page=1", "next": f"{path}?page=3"}
+
+    last = logged_in.get(path, query_string={"page": 3})
+    assert bodies(last.text) == ["p0"]
+    assert page_links(last.text) == {"prev": f"{path}?page=2"}
+
+    assert logged_in.get(path, query_string={"page": 4}).status_code == 404
+
+
+def test_full_last_page_has_no_older_link(app, logged_in, user):
+    app.config["POSTS_PER_PAGE"] = 2
+    for number in range(4):
+        PostFactory(author=user, body=f"p{number}")
+    last = logged_in.get("/index?page=2")
+    assert bodies(last.text) == ["p1", "p0"]
+    assert page_links(last.text) == {"prev": "/index?page=1"}
+    assert logged_in.get("/index?page=3").status_code == 404
+
+
+def test_single_page_has_no_pager(app, logged_in, user):
+    app.config["POSTS_PER_PAGE"] = 2
+    PostFactory(author=user)
+    PostFactory(author=user)
+    assert page_links(logged_in.get("/index").text) == {}
+
+
+@pytest.mark.parametrize("path", ["/index", "/explore"])
+@pytest.mark.parametrize("page", ["abc", "-1", "0", "99999999999999999999", "1.5", "", "%00", "١"])
+def test_malformed_page_number_is_404(logged_in, path, page):
+    response = logged_in.get(f"{path}?page={page}")
+    assert response.status_code == 404
+    assert is_site_layout(response.text)
+
+
+# Deleting posts
+
+
+def test_author_deletes_own_post(logged_in, user):
+    post = PostFactory(author=user)
+    response = logged_in.post(f"/post/{post.id}/delete")
+    assert response.status_code == 302
+    assert response.location == "/index"
+    assert count_rows(Post) == 0
+    assert "Your post has been deleted." in logged_in.get("/index").text
+
+
+def test_delete_returns_to_local_next(logged_in, user):
+    post = PostFactory(author=user)
+    response = logged_in.post(f"/post/{post.id}/delete", query_string={"next": "/explore?page=1"})
+    assert response.location == "/explore?page=1"
+
+
+@pytest.mark.parametrize("target", ["//evil.example", "https://evil.example", "/\\evil.example"])
+def test_delete_ignores_foreign_next(logged_in, user, target):
+    post = PostFactory(author=user)
+    response = logged_in.post(f"/post/{post.id}/delete", query_string={"next": target})
+    assert response.location == "/index"
+
+
+def test_deleting_anothers_post_is_403(logged_in, john):
+    post = PostFactory(author=john, body="keep me")
+    response = logged_in.post(f"/post/{post.id}/delete")
+    assert response.status_code == 403
+    assert is_site_layout(response.text)
+    assert saved_bodies() == ["keep me"]
+
+
+def test_deleting_unknown_post_is_404(logged_in):
+    assert logged_in.post("/post/424242/delete").status_code == 404
+
+
+def test_delete_by_get_is_405_and_keeps_post(logged_in, user):
+    post = PostFactory(author=user)
+    response = logged_in.get(f"/post/{post.id}/delete")
+    assert response.status_code == 405
+    assert count_rows(Post) == 1
+
+
+# CSRF
+
+
+def test_post_form_without_csrf_token_is_refused(logged_in, csrf_enabled):
+    response = logged_in.post("/index", data={"post": ENGLISH})
+    assert response.status_code == 400
+    assert is_site_layout(response.text)
+    assert count_rows(Post) == 0
+
+
+def test_delete_without_csrf_token_is_refused(logged_in, user, csrf_enabled):
+    post = PostFactory(author=user)
+    response = logged_in.post(f"/post/{post.id}/delete")
+    assert response.status_code == 400
+    assert count_rows(Post) == 1
+
+
+def test_delete_with_page_csrf_token_succeeds(logged_in, user, csrf_enabled):
+    post = PostFactory(author=user)
+    html = logged_in.get("/index").text
+    token = re.search(r'action="/post/\d+/delete[^"]*">\s*<input type="hidden" name="csrf_token" value="([^"]+)"', html)
+    response = logged_in.post(f"/post/{post.id}/delete", data={"csrf_token": token.group(1)})
+    assert response.status_code == 302
+    assert count_rows(Post) == 0
