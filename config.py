@@ -65,12 +65,19 @@ def database_url(default: str) -> str:
     return url
 
 
+def connect_args(url: str) -> dict:
+    """Return driver options that bound how long connecting to a server may hang."""
+    if url.startswith(("postgresql", "mysql")):
+        return {"connect_timeout": env_int("DATABASE_CONNECT_TIMEOUT", 5)}
+    return {}
+
+
 class Config:
     """Settings for a normal (development or production) run."""
 
     SECRET_KEY = env_str("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = database_url(f"sqlite:///{BASE_DIR / 'app.db'}")
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "connect_args": connect_args(SQLALCHEMY_DATABASE_URI)}
 
     MAIL_SERVER = env_str("MAIL_SERVER")
     MAIL_PORT = env_int("MAIL_PORT", 25)

@@ -95,7 +95,8 @@ def user_cli():
 @click.argument("username")
 @click.argument("email")
 @click.password_option()
-def create_user(username: str, email: str, password: str):
+@click.option("--admin", is_flag=True, help="Make the account an administrator.")
+def create_user(username: str, email: str, password: str, admin: bool):
     """Create a user account."""
     from app.models import User
     from app.validators import is_valid_username
@@ -106,11 +107,11 @@ def create_user(username: str, email: str, password: str):
         raise click.ClickException(f"the username {username!r} is taken")
     if db.session.scalar(sa.select(User.id).where(User.email == email.strip().lower())) is not None:
         raise click.ClickException(f"the email address {email!r} is taken")
-    user = User(username=username, email=email)
+    user = User(username=username, email=email, is_admin=admin)
     user.set_password(password)
     db.session.add(user)
     db.session.commit()
-    click.echo(f"Created user {user.username} (id {user.id}).")
+    click.echo(f"Created user {user.username} (id {user.id}){' as an administrator' if admin else ''}.")
 
 
 @click.group("tasks")

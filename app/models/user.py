@@ -57,6 +57,8 @@ class User(PaginatedAPIMixin, UserMixin, db.Model):
     # Bumped on logout and password change: every session and remember-me cookie signed with
     # an older value stops working (see get_id and the login manager's user loader).
     session_version: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
+    # Operators only (created with `flask user create --admin`); the site shows admins nothing extra yet.
+    is_admin: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
     token: so.Mapped[Optional[str]] = so.mapped_column(sa.String(32), unique=True)
     token_expiration: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime)
 

@@ -166,3 +166,12 @@ def test_tasks_retry_refuses_an_unknown_task(runner):
     result = runner.invoke(args=["tasks", "retry", "no-such-task"])
     assert result.exit_code != 0
     assert "no task" in result.output
+
+
+def test_user_create_admin_flag_makes_an_administrator(runner):
+    result = runner.invoke(
+        args=["user", "create", "root", "root@example.com", "--admin"], input="pw-123456\npw-123456\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert "as an administrator" in result.output
+    assert db.session.scalar(User.by_username("root")).is_admin is True
