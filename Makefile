@@ -6,7 +6,7 @@ FLASK := $(VENV)/bin/flask
 MOMENT := app/static/vendor/moment/moment-with-locales.min.js
 
 .DEFAULT_GOAL := help
-.PHONY: help run setup test test-fast services lint requirements db translations
+.PHONY: help run setup test test-fast services lint requirements db translations bench
 
 help: ## List the verbs
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -38,6 +38,9 @@ db: $(VENV)/.installed .env ## Apply the migrations
 
 translations: $(VENV)/.installed ## Compile the message catalogues
 	$(FLASK) translate compile
+
+bench: $(VENV)/.installed ## Run the benchmark against SQLite; DB=postgresql for PostgreSQL
+	$(PY) bench/run.py --db $(or $(DB),sqlite) $(BENCH_ARGS)
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)

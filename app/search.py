@@ -71,12 +71,27 @@ def remove_from_index(index: str, model: Any) -> None:
     get_backend().remove(index, model.id)
 
 
+class SearchUnavailable(RuntimeError):
+    """The search backend cannot answer right now."""
+
+
 def query_index(index: str, query: str, page: int, per_page: int) -> tuple[list[int], int]:
-    """Return the ids of one page of matches, best first, and the total number of matches."""
+    """Return the ids of one page of matches, best first, and the total number of matches.
+
+    Raises SearchUnavailable when a backend outside the database fails.
+    """
     parsed = parse_query(query.replace("\x00", ""))
     if not parsed:
         return [], 0
-    return get_backend().query(index, parsed, page, per_page)
+    backend = get_backend()
+    if getattr(backend, "transactional", False):
+        return backend.query(index, parsed, page, per_page)
+    try:
+        return backend.query(index, parsed, page, per_page)
+    except Exception as exc:
+        _note_outcome(False)
+        log.warning("search backend %s failed a query", backend.name, exc_info=True)
+        raise SearchUnavailable(str(exc)) from exc
 
 
 def record_pending(connection: sa.Connection, changes: dict) -> None:

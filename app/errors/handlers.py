@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnava
 
 from app.errors import bp
 from app.extensions import db, login
+from app.search import SearchUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +77,12 @@ def database_unavailable(error: Exception):
     g._login_user = login.anonymous_user()
     log.error("database unavailable: %s", error)
     return error_response(ServiceUnavailable.code, headers={"Retry-After": "5"})
+
+
+@bp.app_errorhandler(SearchUnavailable)
+def search_unavailable(error: SearchUnavailable):
+    message = str(_l("Search is unavailable right now. Please try again in a moment."))
+    return error_response(ServiceUnavailable.code, message, headers={"Retry-After": "30"})
 
 
 @bp.app_errorhandler(InternalServerError)

@@ -127,3 +127,49 @@ def test_migrated_mariadb_keeps_emoji(mariadb_url):
         finally:
             db.session.remove()
             db.engine.dispose()
+
+
+FIRST_REVISION = "8e4719212386"
+
+
+def seed_first_revision(database_url: str) -> None:
+    """Write a user, a follow and posts into a database at the first revision, with plain SQL."""
+    engine = sa.create_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            for user_id, name in ((1, "early"), (2, "bird")):
+                connection.execute(
+                    sa.text(
+                        "INSERT INTO user (id, username, username_lower, email, password_hash) "
+                        "VALUES (:id, :name, :name, :email, 'x')"
+                    ),
+                    {"id": user_id, "name": name, "email": f"{name}@example.com"},
+                )
+            connection.execute(sa.text("INSERT INTO followers (follower_id, followed_id) VALUES (1, 2)"))
+            connection.execute(
+                sa.text(
+                    "INSERT INTO post (body, timestamp, user_id, language) VALUES (:b, '2026-01-01 10:00:00', 2, '')"
+                ),
+                [{"b": "canción antigua"}, {"b": "older lighthouse post"}],
+            )
+    finally:
+        engine.dispose()
+
+
+def test_upgrading_a_sqlite_database_with_data_keeps_it_and_indexes_it(tmp_path):
+    url = f"sqlite:///{tmp_path / 'existing.db'}"
+    flask_db(url, "upgrade", FIRST_REVISION)
+    seed_first_revision(url)
+    flask_db(url, "upgrade")
+    flask_db(url, "check")
+    app = create_app(type("Upgraded", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url}))
+    with app.app_context():
+        assert db.session.scalar(User.by_username("BIRD")).session_version == 0
+        assert [post.body for post in Post.search("cancion", 1, 10)[0]] == ["canción antigua"]
+        db.session.remove()
+        db.engine.dispose()
+    flask_db(url, "downgrade", FIRST_REVISION)
+    engine = sa.create_engine(url)
+    with engine.connect() as connection:
+        assert connection.execute(sa.text("SELECT count(*) FROM post")).scalar_one() == 2
+    engine.dispose()
