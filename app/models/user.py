@@ -33,6 +33,8 @@ followers = sa.Table(
 )
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# Below this many candidate posts a timeline is gathered and sorted; above it, read newest first.
+SPARSE_TIMELINE = 5000
 
 
 def canonical_username(username: str) -> str:
@@ -200,13 +202,24 @@ class User(PaginatedAPIMixin, UserMixin, db.Model):
         return db.session.scalar(sa.select(sa.func.count(Post.id)).where(Post.user_id == self.id))
 
     def following_posts(self) -> sa.Select:
-        """Return a select of this user's posts and those of followed users, newest first."""
+        """Return a select of this user's posts and those of followed users, newest first.
+
+        Two query shapes serve timelines of every density. When the authors wrote
+        few posts (fewer than SPARSE_TIMELINE), their posts are gathered through
+        the (user_id, timestamp) index and sorted. Otherwise the newest posts are
+        read through the timestamp index and filtered by author, which stops after
+        one page; `user_id + 0` keeps the planner from switching back to the first
+        shape, whose sort would then cover hundreds of thousands of rows.
+        """
         from app.models.post import Post
 
-        followed_ids = sa.select(followers.c.followed_id).where(followers.c.follower_id == self.id)
+        authors = [self.id, *db.session.scalars(self.following.select().with_only_columns(User.id))]
+        probe = sa.select(Post.id).where(Post.user_id.in_(authors)).limit(SPARSE_TIMELINE).subquery()
+        sparse = db.session.scalar(sa.select(sa.func.count()).select_from(probe)) < SPARSE_TIMELINE
+        author_column = Post.user_id if sparse else Post.user_id + 0
         return (
             sa.select(Post)
-            .where(sa.or_(Post.user_id == self.id, Post.user_id.in_(followed_ids)))
+            .where(author_column.in_(authors))
             .options(so.joinedload(Post.author))
             .order_by(Post.timestamp.desc(), Post.id.desc())
         )
