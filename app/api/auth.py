@@ -49,6 +49,17 @@ def token_rate_key() -> str:
     return "token:" + hashlib.sha256(token.encode()).hexdigest()[:32]
 
 
+def basic_account_key() -> str:
+    """Key the per-account limit on token creation by the Basic username (the address without one)."""
+    try:
+        auth = request.authorization
+    except ValueError:
+        auth = None
+    if auth is None or auth.type != "basic" or not auth.username:
+        return "basic-ip:" + get_remote_address()
+    return "basic-account:" + auth.username.strip().lower()[:120]
+
+
 def api_rate_limit() -> str:
     return current_app.config.get("RATELIMIT_API", "300 per minute")
 
@@ -74,6 +85,10 @@ def basic_auth_required(view):
 
     wrapper = bp.doc(security=[{"basicAuth": []}])(wrapper)
     wrapper = documents_errors(401, 429)(wrapper)
+    # Per account too, so guessing one password from many addresses is slowed down; only failures count.
+    wrapper = limiter.limit(auth_rate_limit, key_func=basic_account_key, deduct_when=lambda r: r.status_code == 401)(
+        wrapper
+    )
     return limiter.limit(auth_rate_limit, key_func=get_remote_address)(wrapper)
 
 

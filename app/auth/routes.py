@@ -82,6 +82,7 @@ def logout():
 
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit(auth_limit, methods=["POST"])
+@limiter.limit(auth_limit, methods=["POST"], key_func=account_key("username"))
 def register():
     """Create an account."""
     if current_user.is_authenticated:

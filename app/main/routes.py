@@ -255,9 +255,11 @@ def send_message(recipient: str):
 @login_required
 def messages():
     """List received messages, newest first, and mark them read."""
-    current_user.last_message_read_time = utcnow()
-    current_user.add_notification("unread_message_count", 0)
-    db.session.commit()
+    if current_user.unread_message_count():
+        # Only a visit that actually reads something new writes to the database.
+        current_user.last_message_read_time = utcnow()
+        current_user.add_notification("unread_message_count", 0)
+        db.session.commit()
     query = (
         current_user.messages_received.select()
         .options(so.joinedload(Message.author))

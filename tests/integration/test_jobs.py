@@ -71,7 +71,12 @@ def child_pids(pid: int) -> list[int]:
 def add_posts(user, count: int) -> None:
     start = utcnow() - timedelta(days=1)
     rows = [
-        {"body": f"post {i} ünïcödé 中文", "user_id": user.id, "timestamp": start + timedelta(seconds=i), "language": ""}
+        {
+            "body": f"post {i} ünïcödé 中文",
+            "user_id": user.id,
+            "timestamp": start + timedelta(seconds=i),
+            "language": "",
+        }
         for i in range(count)
     ]
     db.session.execute(sa.insert(Post), rows)

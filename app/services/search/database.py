@@ -127,11 +127,7 @@ class DatabaseBackend:
         post = sa.table("post", sa.column("id"), text_column)
         total = db.session.scalar(sa.select(sa.func.count()).select_from(post).where(where))
         ids = db.session.scalars(
-            sa.select(post.c.id)
-            .where(where)
-            .order_by(*order)
-            .limit(per_page)
-            .offset((page - 1) * per_page)
+            sa.select(post.c.id).where(where).order_by(*order).limit(per_page).offset((page - 1) * per_page)
         )
         return list(ids), total
 
