@@ -85,6 +85,8 @@ def _posts_in_batches(user_id: int):
         if not batch:
             return
         yield batch
+        if after == (batch[-1].timestamp, batch[-1].id):
+            raise RuntimeError("export pagination did not advance")
         after = (batch[-1].timestamp, batch[-1].id)
 
 

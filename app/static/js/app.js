@@ -32,12 +32,13 @@
     const label = document.getElementById(taskId + '-progress');
     if (!label) return;
     label.textContent = progress;
+    const alert = label.closest('.task-progress');
+    if (!alert) return;
     if (failed) {
-      const alert = label.closest('.task-progress');
-      if (alert) {
-        alert.classList.replace('alert-success', 'alert-danger');
-        alert.textContent = alert.dataset.failedText || 'The task failed.';
-      }
+      alert.classList.replace('alert-success', 'alert-danger');
+      alert.textContent = alert.dataset.failedText;
+    } else if (progress >= 100) {
+      alert.textContent = alert.dataset.doneText;
     }
   }
 
