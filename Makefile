@@ -36,7 +36,7 @@ requirements: $(VENV)/.installed ## Re-pin requirements*.txt from requirements*.
 db: $(VENV)/.installed .env ## Apply the migrations
 	$(FLASK) db upgrade
 
-translations: $(VENV)/.installed ## Compile the message catalogues
+translations: $(VENV)/.installed .env ## Compile the message catalogues
 	$(FLASK) translate compile
 
 bench: $(VENV)/.installed ## Run the benchmark against SQLite; DB=postgresql for PostgreSQL
