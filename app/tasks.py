@@ -4,6 +4,7 @@ Importing this module has no side effects: under RQ the worker builds one app
 lazily, the first time a task needs it.
 """
 
+import io
 import json
 import logging
 from contextlib import contextmanager
@@ -22,8 +23,8 @@ STREAM_BATCH = 1000
 
 
 @cache
-def _worker_app():
-    """Build the app once per worker process."""
+def worker_app():
+    """Build the app once per worker process (app.worker.AppWorker builds it before forking)."""
     from app import create_app
 
     return create_app()
@@ -34,7 +35,7 @@ def _app_context():
     if has_app_context():
         yield
     else:
-        with _worker_app().app_context():
+        with worker_app().app_context():
             yield
 
 
@@ -115,18 +116,22 @@ def _export_posts(task_id: str | None, user_id: int) -> None:
     total = user.posts_count()
     if task_id:
         _set_task_progress(task_id, 0)
-    chunks: list[str] = []
-    reported = 0
+    # The document is written straight into one buffer: no per-post strings kept around.
+    document = io.BytesIO()
+    document.write(b'{"posts": [')
+    written = reported = 0
     for batch in _posts_in_batches(user_id):
-        chunks.extend(
-            json.dumps({"body": body, "timestamp": timestamp.isoformat()}, ensure_ascii=False)
-            for body, timestamp, _id in batch
-        )
-        percent = len(chunks) * 100 // total if total else 100
+        for body, timestamp, _id in batch:
+            if written:
+                document.write(b", ")
+            entry = {"body": body, "timestamp": timestamp.isoformat()}
+            document.write(json.dumps(entry, ensure_ascii=False).encode("utf-8"))
+            written += 1
+        percent = written * 100 // total if total else 100
         if task_id and percent - reported >= 100 // PROGRESS_STEPS and percent < 100:
             reported = percent
             _set_task_progress(task_id, percent)
-    document = '{"posts": [' + ", ".join(chunks) + "]}"
+    document.write(b"]}")
     with force_locale(user.locale or current_app.config["LANGUAGES"][0]):
         from flask_babel import _
 
@@ -136,7 +141,7 @@ def _export_posts(task_id: str | None, user_id: int) -> None:
             recipients=[user.email],
             text_body=render_template("email/export_posts.txt", user=user),
             html_body=render_template("email/export_posts.html", user=user),
-            attachments=[("posts.json", "application/json", document.encode("utf-8"))],
+            attachments=[("posts.json", "application/json", document.getvalue())],
             sync=True,
         )
     if task_id:

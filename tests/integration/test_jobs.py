@@ -52,9 +52,11 @@ def worker_env(app) -> dict:
     return env
 
 
-def start_worker(app, log_path: Path, burst: bool = True) -> subprocess.Popen:
+def start_worker(app, log_path: Path, burst: bool = True, app_worker: bool = False) -> subprocess.Popen:
     """Start `rq worker` as a user would, from the project root; its output goes to `log_path`."""
     command = [RQ, "worker", "microblog-tasks", "-u", app.config["REDIS_URL"]]
+    if app_worker:
+        command += ["-w", "app.worker.AppWorker"]
     if burst:
         command.append("--burst")
     with open(log_path, "w") as log:
@@ -122,7 +124,7 @@ def test_export_on_rq_worker_reports_progress_and_emails_the_posts(tmp_path, smt
         assert db.session.scalar(sa.select(sa.func.count(Task.id))) == 1
 
         log_path = tmp_path / "worker.log"
-        worker = start_worker(app, log_path)
+        worker = start_worker(app, log_path, app_worker=True)
         seen = []
         while worker.poll() is None:
             for note in client.get("/notifications?since=0").get_json():
