@@ -203,3 +203,14 @@ def smtp_server():
         yield controller.hostname, controller.port, inbox
     finally:
         controller.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Debian Chromium for the whole run, shared by every browser test.
+
+    Playwright's sync API runs one event loop per thread, so the suite may start it only once.
+    """
+    from tests.browser import launch_chromium
+
+    yield from launch_chromium()

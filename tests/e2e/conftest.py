@@ -1,33 +1,19 @@
 """Browser fixtures: the real app on a live server, driven by Chromium through Playwright."""
 
-import base64
 import re
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import BrowserContext, Page
 from werkzeug.serving import make_server
 
 from app import create_app
 from app.extensions import db
-from tests import services
+from tests.browser import serve_stand_in_avatars
 from tests.conftest import TestConfig, free_port
 
-# A 1x1 transparent PNG, served in place of Gravatar (the network is unreachable from the tests).
-TINY_PNG = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
-)
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 # Report Content-Security-Policy violations as console errors, with what was blocked.
 CSP_REPORTER = """
 document.addEventListener('securitypolicyviolation', function (event) {
@@ -69,21 +55,6 @@ def live_server(tmp_path) -> Iterator[str]:
             db.engine.dispose()
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    """One headless Chromium (Debian's) for the whole session."""
-    executable = services.require_chromium()
-    playwright = sync_playwright().start()
-    try:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-    finally:
-        playwright.stop()
-
-
 @dataclass
 class PageProblems:
     """What went wrong in a page: console errors, uncaught exceptions, failed or refused requests."""
@@ -115,10 +86,7 @@ def new_page(browser, live_server) -> Iterator[Callable[..., Page]]:
     def open_page(**context_options) -> Page:
         context = browser.new_context(base_url=live_server, **context_options)
         context.set_default_timeout(10_000)
-        context.route(
-            "https://www.gravatar.com/**",
-            lambda route: route.fulfill(status=200, content_type="image/png", body=TINY_PNG),
-        )
+        serve_stand_in_avatars(context)
         context.add_init_script(CSP_REPORTER)
         contexts.append(context)
         page = context.new_page()

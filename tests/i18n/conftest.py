@@ -207,32 +207,3 @@ def start_live_server(tmp_path) -> Iterator[Callable[..., str]]:
         server.server_close()
         with app.app_context():
             db.engine.dispose()
-
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture(scope="session")
-def browser():
-    """One headless Debian Chromium for the session (never a downloaded one)."""
-    from playwright.sync_api import sync_playwright
-
-    from tests import services
-
-    executable = services.require_chromium()
-    playwright = sync_playwright().start()
-    try:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-    finally:
-        playwright.stop()

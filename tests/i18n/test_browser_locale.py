@@ -1,17 +1,15 @@
 """The site in a Spanish and a Chinese browser, the language menu, and live translation, in Chromium."""
 
-import base64
 import re
 from collections.abc import Callable, Iterator
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser import serve_stand_in_avatars
+
 PASSWORD = "correct horse battery staple"
 # A 1x1 PNG served in place of Gravatar: the tests have no network.
-TINY_PNG = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
-)
 SPANISH_POST = "Hoy he aprendido a traducir mensajes con Flask y estoy muy contento"
 
 
@@ -30,10 +28,7 @@ def open_page(browser) -> Iterator[Callable[..., Page]]:
 
         context = browser.new_context(base_url=base_url, locale=locale)
         context.set_default_timeout(10_000)
-        context.route(
-            "https://www.gravatar.com/**",
-            lambda route: route.fulfill(status=200, content_type="image/png", body=TINY_PNG),
-        )
+        serve_stand_in_avatars(context)
         contexts.append(context)
         page = context.new_page()
         page.on(

@@ -1,6 +1,5 @@
 """In a real browser (Debian's Chromium): no page breaks the CSP, and hostile user text never runs."""
 
-import base64
 import json
 import threading
 from collections.abc import Iterator
@@ -11,24 +10,13 @@ from werkzeug.wrappers import Request, Response
 
 from app import create_app
 from app.extensions import db
-from tests import services
+from tests.browser import serve_stand_in_avatars
 from tests.conftest import TestConfig, free_port
 from tests.factories import DEFAULT_PASSWORD
 from tests.security.conftest import XSS, XSS_ATTR, seed_hostile_content
 
 pytestmark = pytest.mark.e2e
 
-TINY_PNG = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
-)
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 # Record every CSP violation on the window, so the test can read them after each page.
 RECORD_VIOLATIONS = """
 window.__cspViolations = [];
@@ -85,19 +73,6 @@ def site(tmp_path) -> Iterator[tuple[str, str]]:
             db.engine.dispose()
 
 
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    executable = services.require_chromium()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
 class Watch:
     """CSP violations from the console and the init script, and any dialog hostile text opened."""
 
@@ -129,9 +104,7 @@ def test_no_page_violates_the_csp_and_no_user_text_runs(browser, site):
     base, token = site
     context = browser.new_context(base_url=base)
     context.set_default_timeout(10_000)
-    context.route(
-        "https://www.gravatar.com/**", lambda route: route.fulfill(status=200, content_type="image/png", body=TINY_PNG)
-    )
+    serve_stand_in_avatars(context)
     context.add_init_script(RECORD_VIOLATIONS)
     page = context.new_page()
     watch = Watch(page)
