@@ -42,3 +42,8 @@ def serve_stand_in_avatars(context: BrowserContext) -> None:
     context.route(
         "https://www.gravatar.com/**", lambda route: route.fulfill(status=200, content_type="image/png", body=TINY_PNG)
     )
+
+
+def is_real_failure(request) -> bool:
+    """Return whether a failed request is a real failure, not one the page cancelled by navigating away."""
+    return "ERR_ABORTED" not in (request.failure or "")

@@ -11,7 +11,7 @@ from werkzeug.serving import make_server
 
 from app import create_app
 from app.extensions import db
-from tests.browser import serve_stand_in_avatars
+from tests.browser import is_real_failure, serve_stand_in_avatars
 from tests.conftest import TestConfig, free_port
 
 # Report Content-Security-Policy violations as console errors, with what was blocked.
@@ -66,7 +66,10 @@ class PageProblems:
         page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
         page.on(
             "requestfailed",
-            lambda request: self.problems.append(f"failed: {request.method} {request.url} ({request.failure})"),
+            lambda request: (
+                is_real_failure(request)
+                and self.problems.append(f"failed: {request.method} {request.url} ({request.failure})")
+            ),
         )
         page.on(
             "response",

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser import serve_stand_in_avatars
+from tests.browser import is_real_failure, serve_stand_in_avatars
 
 PASSWORD = "correct horse battery staple"
 # A 1x1 PNG served in place of Gravatar: the tests have no network.
@@ -36,7 +36,12 @@ def open_page(browser) -> Iterator[Callable[..., Page]]:
             lambda msg: msg.type == "error" and record(f"console: {msg.text}", msg.location.get("url", "")),
         )
         page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-        page.on("requestfailed", lambda request: record(f"failed: {request.url} ({request.failure})", request.url))
+        page.on(
+            "requestfailed",
+            lambda request: (
+                is_real_failure(request) and record(f"failed: {request.url} ({request.failure})", request.url)
+            ),
+        )
         page.on(
             "response",
             lambda response: response.status >= 400 and record(f"HTTP {response.status}: {response.url}", response.url),
