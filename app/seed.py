@@ -108,6 +108,7 @@ def seed(
             }
 
     _insert(Post.__table__, post_rows(), lambda n: report("posts", n))
+    _recount_posts(first_id, first_id + users)
 
     pairs: set[tuple[int, int]] = set()
     attempts = 0
@@ -123,6 +124,14 @@ def seed(
         lambda n: report("follows", n),
     )
     return {"users": users, "posts": posts, "follows": len(pairs)}
+
+
+def _recount_posts(first_id: int, end_id: int) -> None:
+    """Set the post counters of the seeded users (bulk inserts bypass the ORM events that keep them)."""
+    users = User.__table__
+    count = sa.select(sa.func.count()).where(Post.user_id == users.c.id).scalar_subquery()
+    db.session.execute(sa.update(users).where(users.c.id >= first_id, users.c.id < end_id).values(post_count=count))
+    db.session.commit()
 
 
 def _insert(table: sa.Table, rows: Iterator[dict], done: Callable[[int], None]) -> None:

@@ -10,7 +10,7 @@ from app.api.errors import documents_errors
 from app.api.pagination import paginated
 from app.api.users import ID, user_or_404
 from app.extensions import db
-from app.models import Post
+from app.models import Post, User
 from app.services.language import detect_language
 
 
@@ -83,7 +83,10 @@ def get_user_posts(id: int, page: int, per_page: int):
 @bp.response(200, schemas.PostCollection)
 def get_timeline(page: int, per_page: int):
     """Return a page of your home timeline: your posts and those of the users you follow, newest first."""
-    return Post.to_collection_dict(g.current_user.following_posts(), page, per_page, "api.get_timeline")
+    user = g.current_user
+    authors = user.timeline_authors()
+    query = user.following_posts(authors)
+    return Post.to_collection_dict(query, page, per_page, "api.get_timeline", total=User.total_posts(authors))
 
 
 @bp.route("/explore", methods=["GET"])
@@ -92,4 +95,6 @@ def get_timeline(page: int, per_page: int):
 @bp.response(200, schemas.PostCollection)
 def get_explore(page: int, per_page: int):
     """Return a page of everyone's posts, newest first."""
-    return Post.to_collection_dict(newest_first(sa.select(Post)), page, per_page, "api.get_explore")
+    return Post.to_collection_dict(
+        newest_first(sa.select(Post)), page, per_page, "api.get_explore", total=User.total_posts()
+    )

@@ -14,12 +14,16 @@ class PaginatedAPIMixin:
 
     @classmethod
     def to_collection_dict(
-        cls, query: sa.Select, page: int, per_page: int, endpoint: str, **kwargs: Any
+        cls, query: sa.Select, page: int, per_page: int, endpoint: str, total: int | None = None, **kwargs: Any
     ) -> dict[str, Any]:
-        """Return one page of `query` as `{items, _meta, _links}`."""
-        resources = db.paginate(query, page=page, per_page=per_page, error_out=False)
-        items = cls.page_to_dicts(resources.items)
-        return collection_dict(items, page, per_page, resources.total or 0, endpoint, **kwargs)
+        """Return one page of `query` as `{items, _meta, _links}`; a known `total` spares the COUNT."""
+        if total is None:
+            resources = db.paginate(query, page=page, per_page=per_page, error_out=False)
+            rows, total = resources.items, resources.total or 0
+        else:
+            rows = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).unique().all()
+        items = cls.page_to_dicts(list(rows))
+        return collection_dict(items, page, per_page, total, endpoint, **kwargs)
 
     @classmethod
     def page_to_dicts(cls, items: list) -> list[dict[str, Any]]:

@@ -73,3 +73,23 @@ class Post(SearchableMixin, PaginatedAPIMixin, db.Model):
 
 
 install_ddl_events(Post.__table__)
+
+
+def _count_post(mapper, connection, post: Post) -> None:
+    """Keep the author's post counter in step, in the same transaction as the insert."""
+    _change_post_count(connection, post.user_id, 1)
+
+
+def _uncount_post(mapper, connection, post: Post) -> None:
+    _change_post_count(connection, post.user_id, -1)
+
+
+def _change_post_count(connection, user_id: int, delta: int) -> None:
+    from app.models.user import User
+
+    users = User.__table__
+    connection.execute(sa.update(users).where(users.c.id == user_id).values(post_count=users.c.post_count + delta))
+
+
+sa.event.listen(Post, "after_insert", _count_post)
+sa.event.listen(Post, "after_delete", _uncount_post)

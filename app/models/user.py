@@ -61,6 +61,9 @@ class User(PaginatedAPIMixin, UserMixin, db.Model):
     session_version: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
     # Operators only (created with `flask user create --admin`); the site shows admins nothing extra yet.
     is_admin: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
+    # How many posts the user wrote, kept by the Post insert/delete events in the writer's transaction:
+    # profiles, API lists and timeline totals read it instead of counting up to 100,000 rows.
+    post_count: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
     token: so.Mapped[Optional[str]] = so.mapped_column(sa.String(32), unique=True)
     token_expiration: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime)
 
@@ -196,12 +199,22 @@ class User(PaginatedAPIMixin, UserMixin, db.Model):
         return db.session.scalar(query)
 
     def posts_count(self) -> int:
-        """Return how many posts this user wrote."""
-        from app.models.post import Post
+        """Return how many posts this user wrote (read fresh from the counter column)."""
+        return db.session.scalar(sa.select(User.post_count).where(User.id == self.id)) or 0
 
-        return db.session.scalar(sa.select(sa.func.count(Post.id)).where(Post.user_id == self.id))
+    @staticmethod
+    def total_posts(user_ids: list[int] | None = None) -> int:
+        """Return how many posts these users (or all users) wrote, from the counters."""
+        query = sa.select(sa.func.coalesce(sa.func.sum(User.post_count), 0))
+        if user_ids is not None:
+            query = query.where(User.id.in_(user_ids))
+        return db.session.scalar(query)
 
-    def following_posts(self) -> sa.Select:
+    def timeline_authors(self) -> list[int]:
+        """Return the ids whose posts make this user's home timeline: their own and the followed users'."""
+        return [self.id, *db.session.scalars(self.following.select().with_only_columns(User.id))]
+
+    def following_posts(self, authors: list[int] | None = None) -> sa.Select:
         """Return a select of this user's posts and those of followed users, newest first.
 
         Two query shapes serve timelines of every density. When the authors wrote
@@ -213,9 +226,8 @@ class User(PaginatedAPIMixin, UserMixin, db.Model):
         """
         from app.models.post import Post
 
-        authors = [self.id, *db.session.scalars(self.following.select().with_only_columns(User.id))]
-        probe = sa.select(Post.id).where(Post.user_id.in_(authors)).limit(SPARSE_TIMELINE).subquery()
-        sparse = db.session.scalar(sa.select(sa.func.count()).select_from(probe)) < SPARSE_TIMELINE
+        authors = authors if authors is not None else self.timeline_authors()
+        sparse = User.total_posts(authors) < SPARSE_TIMELINE
         author_column = Post.user_id if sparse else Post.user_id + 0
         return (
             sa.select(Post)
@@ -279,21 +291,19 @@ class User(PaginatedAPIMixin, UserMixin, db.Model):
     @classmethod
     def counts_for(cls, ids: list[int]) -> dict[int, dict[str, int]]:
         """Return `{id: {post_count, follower_count, following_count}}` for many users, one query per count."""
-        from app.models.post import Post
-
         counts = {id: {"post_count": 0, "follower_count": 0, "following_count": 0} for id in ids}
         queries = {
-            "post_count": sa.select(Post.user_id, sa.func.count(Post.id)).where(Post.user_id.in_(ids)),
-            "follower_count": sa.select(followers.c.followed_id, sa.func.count()).where(
-                followers.c.followed_id.in_(ids)
-            ),
-            "following_count": sa.select(followers.c.follower_id, sa.func.count()).where(
-                followers.c.follower_id.in_(ids)
-            ),
+            "post_count": sa.select(User.id, User.post_count).where(User.id.in_(ids)),
+            "follower_count": sa.select(followers.c.followed_id, sa.func.count())
+            .where(followers.c.followed_id.in_(ids))
+            .group_by(followers.c.followed_id),
+            "following_count": sa.select(followers.c.follower_id, sa.func.count())
+            .where(followers.c.follower_id.in_(ids))
+            .group_by(followers.c.follower_id),
         }
         if ids:
             for name, query in queries.items():
-                for user_id, count in db.session.execute(query.group_by(query.selected_columns[0])):
+                for user_id, count in db.session.execute(query):
                     counts[user_id][name] = count
         return counts
 

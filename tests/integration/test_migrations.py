@@ -164,7 +164,9 @@ def test_upgrading_a_sqlite_database_with_data_keeps_it_and_indexes_it(tmp_path)
     flask_db(url, "check")
     app = create_app(type("Upgraded", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url}))
     with app.app_context():
-        assert db.session.scalar(User.by_username("BIRD")).session_version == 0
+        bird = db.session.scalar(User.by_username("BIRD"))
+        assert bird.session_version == 0
+        assert bird.posts_count() == 2
         assert [post.body for post in Post.search("cancion", 1, 10)[0]] == ["canción antigua"]
         db.session.remove()
         db.engine.dispose()

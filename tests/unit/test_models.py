@@ -639,3 +639,13 @@ def test_to_collection_dict_of_an_empty_query(request_ctx):
     assert data["items"] == []
     assert data["_meta"]["total_items"] == 0
     assert data["_links"]["next"] is None and data["_links"]["prev"] is None
+
+
+def test_post_counter_follows_inserts_and_deletes(any_db_app):
+    author = UserFactory()
+    posts = [PostFactory(author=author) for _ in range(3)]
+    assert author.posts_count() == 3
+    db.session.delete(posts[0])
+    db.session.commit()
+    assert author.posts_count() == 2
+    assert User.total_posts([author.id]) == 2
