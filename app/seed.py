@@ -123,6 +123,7 @@ def seed(
         ({"follower_id": a, "followed_id": b} for a, b in sorted(pairs)),
         lambda n: report("follows", n),
     )
+    _recount_follows(first_id, first_id + users)
     return {"users": users, "posts": posts, "follows": len(pairs)}
 
 
@@ -131,6 +132,19 @@ def _recount_posts(first_id: int, end_id: int) -> None:
     users = User.__table__
     count = sa.select(sa.func.count()).where(Post.user_id == users.c.id).scalar_subquery()
     db.session.execute(sa.update(users).where(users.c.id >= first_id, users.c.id < end_id).values(post_count=count))
+    db.session.commit()
+
+
+def _recount_follows(first_id: int, end_id: int) -> None:
+    """Set the follow counters of the seeded users (bulk inserts bypass follow())."""
+    users = User.__table__
+    follower_count = sa.select(sa.func.count()).where(followers.c.followed_id == users.c.id).scalar_subquery()
+    following_count = sa.select(sa.func.count()).where(followers.c.follower_id == users.c.id).scalar_subquery()
+    db.session.execute(
+        sa.update(users)
+        .where(users.c.id >= first_id, users.c.id < end_id)
+        .values(follower_count=follower_count, following_count=following_count)
+    )
     db.session.commit()
 
 

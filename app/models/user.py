@@ -64,6 +64,10 @@ class User(PaginatedAPIMixin, UserMixin, db.Model):
     # How many posts the user wrote, kept by the Post insert/delete events in the writer's transaction:
     # profiles, API lists and timeline totals read it instead of counting up to 100,000 rows.
     post_count: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
+    # Kept by follow()/unfollow() in the same transaction as the followers row. The attribute for the
+    # "following_count" column ends in "_" because following_count() is the counting method.
+    follower_count: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
+    following_count_: so.Mapped[int] = so.mapped_column("following_count", default=0, server_default="0")
     token: so.Mapped[Optional[str]] = so.mapped_column(sa.String(32), unique=True)
     token_expiration: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime)
 
@@ -177,11 +181,22 @@ class User(PaginatedAPIMixin, UserMixin, db.Model):
         """Follow `user` (no-op when already following)."""
         if not self.is_following(user):
             self.following.add(user)
+            self._change_follow_counts(user, 1)
 
     def unfollow(self, user: "User") -> None:
         """Stop following `user` (no-op when not following)."""
         if self.is_following(user):
             self.following.remove(user)
+            self._change_follow_counts(user, -1)
+
+    def _change_follow_counts(self, user: "User", delta: int) -> None:
+        users = User.__table__
+        db.session.execute(
+            sa.update(users).where(users.c.id == self.id).values(following_count=users.c.following_count + delta)
+        )
+        db.session.execute(
+            sa.update(users).where(users.c.id == user.id).values(follower_count=users.c.follower_count + delta)
+        )
 
     def is_following(self, user: "User") -> bool:
         """Return whether this user follows `user`."""
@@ -189,14 +204,12 @@ class User(PaginatedAPIMixin, UserMixin, db.Model):
         return db.session.scalar(query) is not None
 
     def followers_count(self) -> int:
-        """Return how many users follow this one."""
-        query = sa.select(sa.func.count()).select_from(followers).where(followers.c.followed_id == self.id)
-        return db.session.scalar(query)
+        """Return how many users follow this one (read fresh from the counter column)."""
+        return db.session.scalar(sa.select(User.follower_count).where(User.id == self.id)) or 0
 
     def following_count(self) -> int:
-        """Return how many users this one follows."""
-        query = sa.select(sa.func.count()).select_from(followers).where(followers.c.follower_id == self.id)
-        return db.session.scalar(query)
+        """Return how many users this one follows (read fresh from the counter column)."""
+        return db.session.scalar(sa.select(User.following_count_).where(User.id == self.id)) or 0
 
     def posts_count(self) -> int:
         """Return how many posts this user wrote (read fresh from the counter column)."""
@@ -290,31 +303,21 @@ class User(PaginatedAPIMixin, UserMixin, db.Model):
 
     @classmethod
     def counts_for(cls, ids: list[int]) -> dict[int, dict[str, int]]:
-        """Return `{id: {post_count, follower_count, following_count}}` for many users, one query per count."""
+        """Return `{id: {post_count, follower_count, following_count}}` for many users in one query."""
         counts = {id: {"post_count": 0, "follower_count": 0, "following_count": 0} for id in ids}
-        queries = {
-            "post_count": sa.select(User.id, User.post_count).where(User.id.in_(ids)),
-            "follower_count": sa.select(followers.c.followed_id, sa.func.count())
-            .where(followers.c.followed_id.in_(ids))
-            .group_by(followers.c.followed_id),
-            "following_count": sa.select(followers.c.follower_id, sa.func.count())
-            .where(followers.c.follower_id.in_(ids))
-            .group_by(followers.c.follower_id),
-        }
-        if ids:
-            for name, query in queries.items():
-                for user_id, count in db.session.execute(query):
-                    counts[user_id][name] = count
+        query = sa.select(User.id, User.post_count, User.follower_count, User.following_count_).where(User.id.in_(ids))
+        for user_id, posts, followers_, following in db.session.execute(query) if ids else ():
+            counts[user_id] = {"post_count": posts, "follower_count": followers_, "following_count": following}
         return counts
 
     @classmethod
     def page_to_dicts(cls, items: list["User"]) -> list[dict[str, Any]]:
-        """Return the API representations of a page of users with three count queries in all."""
+        """Return the API representations of a page of users with one count query in all."""
         counts = cls.counts_for([user.id for user in items])
         return [user.to_dict(counts=counts[user.id]) for user in items]
 
     def to_dict(self, include_email: bool = False, counts: Optional[dict[str, int]] = None) -> dict[str, Any]:
-        """Return the API representation of this user (`counts` as from `counts_for` saves three queries)."""
+        """Return the API representation of this user (`counts` as from `counts_for` saves the count queries)."""
         if counts is None:
             counts = {
                 "post_count": self.posts_count(),

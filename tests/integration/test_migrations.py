@@ -167,6 +167,7 @@ def test_upgrading_a_sqlite_database_with_data_keeps_it_and_indexes_it(tmp_path)
         bird = db.session.scalar(User.by_username("BIRD"))
         assert bird.session_version == 0
         assert bird.posts_count() == 2
+        assert (bird.followers_count(), bird.following_count()) == (1, 0)
         assert [post.body for post in Post.search("cancion", 1, 10)[0]] == ["canción antigua"]
         db.session.remove()
         db.engine.dispose()

@@ -649,3 +649,20 @@ def test_post_counter_follows_inserts_and_deletes(any_db_app):
     db.session.commit()
     assert author.posts_count() == 2
     assert User.total_posts([author.id]) == 2
+
+
+def test_follow_counters_follow_follows_and_unfollows(any_db_app):
+    fan, star = UserFactory(), UserFactory()
+    fan.follow(star)
+    fan.follow(star)
+    db.session.commit()
+    assert (star.followers_count(), fan.following_count()) == (1, 1)
+    counts = User.counts_for([fan.id, star.id])
+    assert counts[star.id]["follower_count"] == 1 and counts[fan.id]["following_count"] == 1
+    fan.unfollow(star)
+    fan.unfollow(star)
+    db.session.rollback()
+    assert star.followers_count() == 1
+    fan.unfollow(star)
+    db.session.commit()
+    assert (star.followers_count(), fan.following_count()) == (0, 0)
