@@ -148,7 +148,13 @@ class DatabaseBackend:
 
     def _write_search_text(self, batch: list[dict], progress) -> int:
         if batch:
-            db.session.execute(sa.text("UPDATE post SET search_text = :t WHERE id = :id"), batch)
+            # Rows whose text is already right are left alone: rewriting them would only bloat the table.
+            db.session.execute(
+                sa.text(
+                    "UPDATE post SET search_text = :t WHERE id = :id AND (search_text IS NULL OR search_text <> :t)"
+                ),
+                batch,
+            )
             db.session.commit()
             if progress:
                 progress(len(batch))
