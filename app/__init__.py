@@ -14,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from app.extensions import babel, bootstrap, csrf, db, limiter, login, mail, migrate, moment
 from app.query_count import register_query_count
 from app.request_log import register_request_logging
+from app.static_files import register_static_fingerprints
 from config import PLACEHOLDER_SECRET_KEYS, Config, ConfigError
 
 __version__ = "1.0.0"
@@ -41,6 +42,7 @@ def create_app(config_class: type = Config) -> Flask:
     register_request_logging(app)  # first, so its timer and request id wrap every other hook
     register_blueprints(app)
     register_request_hooks(app)
+    register_static_fingerprints(app)
     register_query_count(app)  # X-Query-Count for benchmarks, only with QUERY_COUNT_HEADER=1
     register_cli(app)
     register_logging(app)

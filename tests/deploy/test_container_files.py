@@ -206,7 +206,7 @@ def test_nginx_config_proxies_with_forwarded_headers_and_serves_static():
         assert f"proxy_set_header {header} " in code
     static = re.search(r"location /static/ \{(.*?)\}", code, flags=re.DOTALL).group(1)
     assert "alias /srv/microblog/app/static/;" in static
-    assert "expires 30d;" in static and "max-age=" in static
+    assert "expires 365d;" in static and "max-age=31536000" in static
 
 
 def test_supervisor_config_runs_web_and_several_workers():
