@@ -319,10 +319,11 @@ class User(PaginatedAPIMixin, UserMixin, db.Model):
     def to_dict(self, include_email: bool = False, counts: Optional[dict[str, int]] = None) -> dict[str, Any]:
         """Return the API representation of this user (`counts` as from `counts_for` saves the count queries)."""
         if counts is None:
+            # The counters came with the row; callers serialise after their commit, so they are current.
             counts = {
-                "post_count": self.posts_count(),
-                "follower_count": self.followers_count(),
-                "following_count": self.following_count(),
+                "post_count": self.post_count,
+                "follower_count": self.follower_count,
+                "following_count": self.following_count_,
             }
         data = {
             "id": self.id,

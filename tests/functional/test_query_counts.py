@@ -1,0 +1,81 @@
+"""Each page runs a fixed number of SQL queries, however many rows it shows (X-Query-Count)."""
+
+import pytest
+
+from app.extensions import db
+from app.models import Message, Post
+from tests.conftest import make_app, reset_database
+from tests.factories import DEFAULT_PASSWORD, UserFactory
+
+# The most queries each page may run; raising a number here should be a conscious decision.
+BUDGET = {
+    "/": 7,
+    "/index?page=2": 7,
+    "/explore": 5,
+    "/user/star": 9,
+    "/user/star/popup": 6,
+    "/messages": 6,
+    "/notifications?since=0": 3,
+    "/search?q=word": 7,
+    "/api/users/{star}": 5,
+    "/api/users?per_page=100": 5,
+    "/api/timeline?per_page=100": 6,
+}
+
+
+def build_site(rows: int):
+    """Return an app where 'reader' follows `rows` users who each wrote posts and messages."""
+    app = make_app(QUERY_COUNT_HEADER=True, POSTS_PER_PAGE=5)
+    with app.app_context():
+        reader = UserFactory(username="reader")
+        star = UserFactory(username="star")
+        authors = [star, *(UserFactory() for _ in range(rows))]
+        for author in authors:
+            reader.follow(author)
+            for n in range(3):
+                db.session.add(Post(body=f"a word from {author.username} number {n}", author=author))
+            db.session.add(Message(author=author, recipient=reader, body="hello there"))
+        db.session.commit()
+        app.config["STAR_ID"] = star.id
+    return app
+
+
+def query_counts(app) -> dict[str, int]:
+    client = app.test_client()
+    assert client.post("/auth/login", data={"username": "reader", "password": DEFAULT_PASSWORD}).status_code == 302
+    token = client.post("/api/tokens", auth=("reader", DEFAULT_PASSWORD)).get_json()["token"]
+    counts = {}
+    for path in BUDGET:
+        url = path.format(star=app.config["STAR_ID"])
+        headers = {"Authorization": f"Bearer {token}"} if url.startswith("/api/") else {}
+        client.get(url, headers=headers)  # warm: last_seen and read markers settle first
+        response = client.get(url, headers=headers)
+        assert response.status_code == 200, (url, response.status_code)
+        counts[path] = int(response.headers["X-Query-Count"])
+    return counts
+
+
+@pytest.fixture(scope="module")
+def small_and_large():
+    small_app, large_app = build_site(2), build_site(30)
+    try:
+        with small_app.app_context():
+            small = query_counts(small_app)
+        with large_app.app_context():
+            large = query_counts(large_app)
+        yield small, large
+    finally:
+        reset_database(small_app)
+        reset_database(large_app)
+
+
+@pytest.mark.parametrize("path", list(BUDGET))
+def test_page_runs_the_same_queries_for_few_and_many_rows(small_and_large, path):
+    small, large = small_and_large
+    assert small[path] == large[path], f"{path}: {small[path]} queries with 3 authors, {large[path]} with 31"
+
+
+@pytest.mark.parametrize("path", list(BUDGET))
+def test_page_stays_within_its_query_budget(small_and_large, path):
+    _, large = small_and_large
+    assert large[path] <= BUDGET[path], f"{path} ran {large[path]} queries (budget {BUDGET[path]})"
