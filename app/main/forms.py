@@ -1,6 +1,5 @@
 """Forms of the main blueprint."""
 
-from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField, TextAreaField
@@ -50,13 +49,3 @@ class MessageForm(FlaskForm):
     message = TextAreaField(_l("Message"), validators=[DataRequired(), Length(min=1, max=140), printable_text])
     submit = SubmitField(_l("Submit"))
 
-
-class SearchForm(FlaskForm):
-    """The navbar search box (a GET form, so no CSRF token)."""
-
-    q = StringField(_l("Search"), validators=[DataRequired(), Length(max=200)])
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("formdata", request.args)
-        kwargs.setdefault("meta", {"csrf": False})
-        super().__init__(*args, **kwargs)

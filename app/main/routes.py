@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from app import translate as translator
 from app.extensions import db
 from app.main import bp
-from app.main.forms import EditProfileForm, EmptyForm, MessageForm, PostForm, SearchForm
+from app.main.forms import EditProfileForm, EmptyForm, MessageForm, PostForm
 from app.models import Message, Notification, Post, User, utcnow
 from app.pagination import page_arg, paginate
 from app.security import is_safe_next
@@ -36,9 +36,8 @@ def posts_newest_first() -> sa.Select:
 
 
 @bp.before_app_request
-def add_search_form() -> None:
-    if current_user.is_authenticated:
-        g.search_form = SearchForm()
+def remember_locale() -> None:
+    """Resolve the UI language once per request; templates read it as `g.locale`."""
     g.locale = str(get_locale())
 
 
