@@ -48,4 +48,3 @@ class MessageForm(FlaskForm):
 
     message = TextAreaField(_l("Message"), validators=[DataRequired(), Length(min=1, max=140), printable_text])
     submit = SubmitField(_l("Submit"))
-
