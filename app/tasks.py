@@ -9,12 +9,16 @@ import json
 import logging
 from contextlib import contextmanager
 from functools import cache
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask import current_app, has_app_context, render_template
 from flask_babel import force_locale
 
 from app.extensions import db
+
+if TYPE_CHECKING:
+    from app.models import Task
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +41,18 @@ def _app_context():
     else:
         with worker_app().app_context():
             yield
+
+
+def start_export(user) -> "Task | None":
+    """Start exporting `user`'s posts, or return None when an export is already running.
+
+    The description is in the request's language. Raises JobsUnavailable when no job can start.
+    """
+    from flask_babel import _
+
+    if user.get_task_in_progress("export_posts") is not None:
+        return None
+    return user.launch_task("export_posts", _("Exporting posts..."), user.id)
 
 
 def _set_task_progress(task_id: str, progress: int) -> None:

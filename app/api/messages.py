@@ -12,11 +12,6 @@ from app.models import Message, User
 from app.models.mixins import collection_dict
 
 
-def message_dict(message: Message) -> dict:
-    """Return a message's API representation, with both usernames."""
-    return {**message.to_dict(), "sender": message.author.username, "recipient": message.recipient.username}
-
-
 def recipient_or_404(data: dict) -> User:
     """Return the recipient named by id or username, or answer 404."""
     if "recipient_id" in data:
@@ -40,7 +35,7 @@ def get_messages(page: int, per_page: int):
         .order_by(Message.timestamp.desc(), Message.id.desc())
     )
     result = db.paginate(query, page=page, per_page=per_page, error_out=False)
-    items = [message_dict(message) for message in result.items]
+    items = [message.to_dict() for message in result.items]
     return collection_dict(items, page, per_page, result.total or 0, "api.get_messages")
 
 
@@ -52,9 +47,6 @@ def get_messages(page: int, per_page: int):
 def send_message(data: dict):
     """Send a private message to a user (by `recipient_id` or `recipient` username) and notify them."""
     recipient = recipient_or_404(data)
-    message = Message(author=g.current_user, recipient=recipient, body=data["body"].strip())
-    db.session.add(message)
-    db.session.flush()
-    recipient.add_notification("unread_message_count", recipient.unread_message_count())
+    message = g.current_user.send_message(recipient, data["body"])
     db.session.commit()
-    return message_dict(message)
+    return message.to_dict()

@@ -11,7 +11,6 @@ from app.api.pagination import paginated
 from app.api.users import ID, user_or_404
 from app.extensions import db
 from app.models import Post, User
-from app.services.language import detect_language
 
 
 def post_or_404(id: int) -> Post:
@@ -24,11 +23,6 @@ def post_or_404(id: int) -> Post:
     return post
 
 
-def newest_first(query: sa.Select) -> sa.Select:
-    """Order posts newest first and load their authors in the same query."""
-    return query.options(so.joinedload(Post.author)).order_by(Post.timestamp.desc(), Post.id.desc())
-
-
 @bp.route("/posts", methods=["POST"])
 @token_auth_required
 @bp.arguments(schemas.PostCreate)
@@ -36,9 +30,7 @@ def newest_first(query: sa.Select) -> sa.Select:
 @documents_errors(413, 415)
 def create_post(data: dict):
     """Publish a post as the token's user; its language is detected."""
-    body = data["body"].strip()
-    post = Post(body=body, author=g.current_user, language=detect_language(body))
-    db.session.add(post)
+    post = Post.publish(g.current_user, data["body"])
     db.session.commit()
     return post.to_dict(), {"Location": url_for("api.get_post", id=post.id)}
 
@@ -73,7 +65,7 @@ def delete_post(id: int):
 @documents_errors(404)
 def get_user_posts(id: int, page: int, per_page: int):
     """Return a page of a user's posts, newest first."""
-    query = newest_first(user_or_404(id).posts.select())
+    query = Post.newest_first(user_or_404(id).posts.select())
     return Post.to_collection_dict(query, page, per_page, "api.get_user_posts", id=id)
 
 
@@ -95,6 +87,4 @@ def get_timeline(page: int, per_page: int):
 @bp.response(200, schemas.PostCollection)
 def get_explore(page: int, per_page: int):
     """Return a page of everyone's posts, newest first."""
-    return Post.to_collection_dict(
-        newest_first(sa.select(Post)), page, per_page, "api.get_explore", total=User.total_posts()
-    )
+    return Post.to_collection_dict(Post.newest_first(), page, per_page, "api.get_explore", total=User.total_posts())

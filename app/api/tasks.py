@@ -9,6 +9,7 @@ from app.api.errors import documents_errors
 from app.extensions import db
 from app.models import Task
 from app.services.jobs import JobsUnavailable
+from app.tasks import start_export
 
 
 def task_dict(task: Task) -> dict:
@@ -31,13 +32,12 @@ def task_dict(task: Task) -> dict:
 @documents_errors(409, 503)
 def export_posts():
     """Start exporting your posts by email; one export runs at a time."""
-    user = g.current_user
-    if user.get_task_in_progress("export_posts") is not None:
-        abort(409, "An export of your posts is already running.")
     try:
-        task = user.launch_task("export_posts", "Exporting posts...", user.id)
+        task = start_export(g.current_user)
     except JobsUnavailable:
         raise ServiceUnavailable("Exports are unavailable right now. Please try again later.", retry_after=30) from None
+    if task is None:
+        abort(409, "An export of your posts is already running.")
     return task_dict(task), {"Location": url_for("api.get_task", id=task.id)}
 
 

@@ -16,7 +16,7 @@ from app.models import Message, Notification, Post, User, utcnow
 from app.pagination import page_arg, paginate
 from app.security import is_safe_next
 from app.services import jobs
-from app.services.language import detect_language
+from app.tasks import start_export
 from app.validators import is_valid_username
 
 
@@ -28,11 +28,6 @@ def get_user_or_404(username: str) -> User:
     if user is None:
         abort(404)
     return user
-
-
-def posts_newest_first() -> sa.Select:
-    """Return a select of every post with its author, newest first."""
-    return sa.select(Post).options(so.joinedload(Post.author)).order_by(Post.timestamp.desc(), Post.id.desc())
 
 
 @bp.before_app_request
@@ -48,9 +43,7 @@ def index():
     """Show the home timeline and take new posts."""
     form = PostForm()
     if form.validate_on_submit():
-        body = form.post.data.strip()
-        post = Post(body=body, author=current_user, language=detect_language(body))
-        db.session.add(post)
+        Post.publish(current_user, form.post.data)
         db.session.commit()
         flash(_("Your post is now live!"), "success")
         return redirect(url_for("main.index"))
@@ -62,7 +55,7 @@ def index():
 @login_required
 def explore():
     """Show everyone's posts, newest first."""
-    posts = paginate(posts_newest_first(), current_app.config["POSTS_PER_PAGE"])
+    posts = paginate(Post.newest_first(), current_app.config["POSTS_PER_PAGE"])
     return render_template("main/index.html", title=_("Explore"), posts=posts, endpoint="main.explore")
 
 
@@ -71,8 +64,7 @@ def explore():
 def user(username: str):
     """Show a profile and its posts."""
     user = get_user_or_404(username)
-    query = user.posts.select().options(so.joinedload(Post.author)).order_by(Post.timestamp.desc(), Post.id.desc())
-    posts = paginate(query, current_app.config["POSTS_PER_PAGE"])
+    posts = paginate(Post.newest_first(user.posts.select()), current_app.config["POSTS_PER_PAGE"])
     export_task = failed_export = None
     if user == current_user:
         export_task = current_user.get_task_in_progress("export_posts")
@@ -241,9 +233,7 @@ def send_message(recipient: str):
     user = get_user_or_404(recipient)
     form = MessageForm()
     if form.validate_on_submit():
-        db.session.add(Message(author=current_user, recipient=user, body=form.message.data.strip()))
-        db.session.flush()
-        user.add_notification("unread_message_count", user.unread_message_count())
+        current_user.send_message(user, form.message.data)
         db.session.commit()
         flash(_("Your message has been sent."), "success")
         return redirect(url_for("main.user", username=user.username))
@@ -294,13 +284,13 @@ def export_posts():
     form = EmptyForm()
     if not form.validate_on_submit():
         abort(400)
-    if current_user.get_task_in_progress("export_posts"):
-        flash(_("An export task is currently in progress"), "warning")
+    try:
+        task = start_export(current_user)
+    except jobs.JobsUnavailable:
+        flash(_("Exports are unavailable right now. Please try again later."), "danger")
     else:
-        try:
-            current_user.launch_task("export_posts", _("Exporting posts..."), current_user.id)
-        except jobs.JobsUnavailable:
-            flash(_("Exports are unavailable right now. Please try again later."), "danger")
+        if task is None:
+            flash(_("An export task is currently in progress"), "warning")
         else:
             flash(_("Your export has started; you will get an email when it is ready."), "info")
     return redirect(url_for("main.user", username=current_user.username))

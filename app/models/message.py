@@ -33,11 +33,13 @@ class Message(db.Model):
         return f"<Message {self.body}>"
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the API representation of this message."""
+        """Return the API representation of this message (load author and recipient with it)."""
         return {
             "id": self.id,
             "body": self.body,
             "timestamp": self.timestamp.isoformat(),
             "sender_id": self.sender_id,
+            "sender": self.author.username,
             "recipient_id": self.recipient_id,
+            "recipient": self.recipient.username,
         }

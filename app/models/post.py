@@ -42,6 +42,22 @@ class Post(SearchableMixin, PaginatedAPIMixin, db.Model):
         return body
 
     @classmethod
+    def newest_first(cls, query: sa.Select | None = None) -> sa.Select:
+        """Order a select of posts (default: all) newest first, loading authors in the same query."""
+        query = sa.select(cls) if query is None else query
+        return query.options(so.joinedload(cls.author)).order_by(cls.timestamp.desc(), cls.id.desc())
+
+    @classmethod
+    def publish(cls, author: "User", body: str) -> "Post":
+        """Add a new post by `author`, with its language detected (the caller commits)."""
+        from app.services.language import detect_language
+
+        body = body.strip()
+        post = cls(body=body, author=author, language=detect_language(body))
+        db.session.add(post)
+        return post
+
+    @classmethod
     def search_options(cls) -> list:
         return [so.joinedload(cls.author)]
 

@@ -242,14 +242,19 @@ class User(PaginatedAPIMixin, UserMixin, db.Model):
         authors = authors if authors is not None else self.timeline_authors()
         sparse = User.total_posts(authors) < SPARSE_TIMELINE
         author_column = Post.user_id if sparse else Post.user_id + 0
-        return (
-            sa.select(Post)
-            .where(author_column.in_(authors))
-            .options(so.joinedload(Post.author))
-            .order_by(Post.timestamp.desc(), Post.id.desc())
-        )
+        return Post.newest_first(sa.select(Post).where(author_column.in_(authors)))
 
     # Messages and notifications
+
+    def send_message(self, recipient: "User", body: str) -> "Message":
+        """Add a message to `recipient` and update their unread count (the caller commits)."""
+        from app.models.message import Message
+
+        message = Message(author=self, recipient=recipient, body=body.strip())
+        db.session.add(message)
+        db.session.flush()
+        recipient.add_notification("unread_message_count", recipient.unread_message_count())
+        return message
 
     def unread_message_count(self) -> int:
         """Return how many received messages are newer than the last read time."""
