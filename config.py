@@ -97,6 +97,8 @@ class Config:
     REDIS_URL = env_str("REDIS_URL")
     LOG_TO_STDOUT = env_bool("LOG_TO_STDOUT")
     POSTS_PER_PAGE = env_int("POSTS_PER_PAGE", 25)
+    # Rendered post cards each worker keeps (about 1 KB each); 0 renders every card every time.
+    FRAGMENT_CACHE_SIZE = env_int("FRAGMENT_CACHE_SIZE", 20_000)
     SERVER_NAME = env_str("SERVER_NAME")
 
     MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 1024 * 1024)

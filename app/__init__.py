@@ -12,6 +12,7 @@ from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.extensions import babel, bootstrap, csrf, db, limiter, login, mail, migrate, moment
+from app.fragments import init_fragment_cache
 from app.query_count import register_query_count
 from app.request_log import register_request_logging
 from app.static_files import register_static_fingerprints
@@ -81,6 +82,7 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=get_locale)
     bootstrap.init_app(app)
     limiter.init_app(app)
+    init_fragment_cache(app)
     if app.config.get("TRUSTED_PROXIES"):
         # Behind N reverse proxies, trust their X-Forwarded-For/Proto/Host (client address, HTTPS).
         hops = app.config["TRUSTED_PROXIES"]

@@ -1,5 +1,6 @@
 """One way to read `?page=` and paginate a select for the site's pages."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -7,6 +8,8 @@ import sqlalchemy as sa
 from flask import abort, request
 
 from app.extensions import db
+
+FetchPage = Callable[[sa.Select, int, int], list[Any]]
 
 # Deeper than any real list; refusing earlier keeps absurd offsets away from the database.
 MAX_PAGE = 100_000
@@ -44,14 +47,21 @@ class Page:
         return self.page - 1 if self.has_prev else None
 
 
-def paginate(query: sa.Select, per_page: int) -> Page:
+def paginate(query: sa.Select, per_page: int, fetch_page: FetchPage | None = None) -> Page:
     """Return the requested page of `query`; 404 past the last page.
 
     Fetching one row more than a page tells whether an older page exists, so
-    long lists never pay for a COUNT over every matching row.
+    long lists never pay for a COUNT over every matching row. `fetch_page(query,
+    limit, offset)` reads the rows (default: a plain LIMIT/OFFSET), as
+    `Post.fetch_page` does for post lists.
     """
     page = page_arg()
-    rows = db.session.scalars(query.limit(per_page + 1).offset((page - 1) * per_page)).unique().all()
+    fetch_page = fetch_page or _limit_offset
+    rows = fetch_page(query, per_page + 1, (page - 1) * per_page)
     if page > 1 and not rows:
         abort(404)
     return Page(items=list(rows[:per_page]), page=page, has_next=len(rows) > per_page)
+
+
+def _limit_offset(query: sa.Select, limit: int, offset: int) -> list[Any]:
+    return list(db.session.scalars(query.limit(limit).offset(offset)).unique())

@@ -65,8 +65,9 @@ def delete_post(id: int):
 @documents_errors(404)
 def get_user_posts(id: int, page: int, per_page: int):
     """Return a page of a user's posts, newest first."""
-    query = Post.newest_first(user_or_404(id).posts.select())
-    return Post.to_collection_dict(query, page, per_page, "api.get_user_posts", id=id)
+    user = user_or_404(id)
+    query = Post.newest_first(user.posts.select())
+    return Post.to_collection_dict(query, page, per_page, "api.get_user_posts", total=user.post_count, id=id)
 
 
 @bp.route("/timeline", methods=["GET"])
@@ -76,9 +77,9 @@ def get_user_posts(id: int, page: int, per_page: int):
 def get_timeline(page: int, per_page: int):
     """Return a page of your home timeline: your posts and those of the users you follow, newest first."""
     user = g.current_user
-    authors = user.timeline_authors()
-    query = user.following_posts(authors)
-    return Post.to_collection_dict(query, page, per_page, "api.get_timeline", total=User.total_posts(authors))
+    timeline = user.timeline()
+    query = user.following_posts(timeline)
+    return Post.to_collection_dict(query, page, per_page, "api.get_timeline", total=timeline.total_posts)
 
 
 @bp.route("/explore", methods=["GET"])

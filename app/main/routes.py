@@ -47,7 +47,7 @@ def index():
         db.session.commit()
         flash(_("Your post is now live!"), "success")
         return redirect(url_for("main.index"))
-    posts = paginate(current_user.following_posts(), current_app.config["POSTS_PER_PAGE"])
+    posts = paginate(current_user.following_posts(), current_app.config["POSTS_PER_PAGE"], Post.fetch_page)
     return render_template("main/index.html", title=_("Home"), form=form, posts=posts, endpoint="main.index")
 
 
@@ -55,7 +55,7 @@ def index():
 @login_required
 def explore():
     """Show everyone's posts, newest first."""
-    posts = paginate(Post.newest_first(), current_app.config["POSTS_PER_PAGE"])
+    posts = paginate(Post.newest_first(), current_app.config["POSTS_PER_PAGE"], Post.fetch_page)
     return render_template("main/index.html", title=_("Explore"), posts=posts, endpoint="main.explore")
 
 
@@ -64,7 +64,7 @@ def explore():
 def user(username: str):
     """Show a profile and its posts."""
     user = get_user_or_404(username)
-    posts = paginate(Post.newest_first(user.posts.select()), current_app.config["POSTS_PER_PAGE"])
+    posts = paginate(Post.newest_first(user.posts.select()), current_app.config["POSTS_PER_PAGE"], Post.fetch_page)
     export_task = failed_export = None
     if user == current_user:
         export_task = current_user.get_task_in_progress("export_posts")

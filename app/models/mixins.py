@@ -18,12 +18,14 @@ class PaginatedAPIMixin:
     ) -> dict[str, Any]:
         """Return one page of `query` as `{items, _meta, _links}`; a known `total` spares the COUNT."""
         if total is None:
-            resources = db.paginate(query, page=page, per_page=per_page, error_out=False)
-            rows, total = resources.items, resources.total or 0
-        else:
-            rows = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).unique().all()
-        items = cls.page_to_dicts(list(rows))
-        return collection_dict(items, page, per_page, total, endpoint, **kwargs)
+            total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
+        rows = cls.fetch_page(query, per_page, (page - 1) * per_page) if (page - 1) * per_page < total else []
+        return collection_dict(cls.page_to_dicts(rows), page, per_page, total, endpoint, **kwargs)
+
+    @classmethod
+    def fetch_page(cls, query: sa.Select, limit: int, offset: int) -> list:
+        """Return `limit` rows of `query` after `offset` (models override this to load them faster)."""
+        return list(db.session.scalars(query.limit(limit).offset(offset)).unique())
 
     @classmethod
     def page_to_dicts(cls, items: list) -> list[dict[str, Any]]:

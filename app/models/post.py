@@ -5,13 +5,13 @@ from typing import TYPE_CHECKING, Any, Optional
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import url_for
 
 from app.extensions import db
 from app.models.mixins import PaginatedAPIMixin, SearchableMixin
 from app.models.types import UTCDateTime, utcnow
 from app.services.search import normalize_text
 from app.services.search.database import install_ddl_events
+from app.urls import id_url
 
 if TYPE_CHECKING:
     from app.models.user import User
@@ -21,11 +21,17 @@ class Post(SearchableMixin, PaginatedAPIMixin, db.Model):
     """A post of at most 140 characters."""
 
     __searchable__ = ["body"]
-    __table_args__ = (sa.Index("ix_post_user_id_timestamp", "user_id", "timestamp"),)
+    __table_args__ = (
+        # A user's posts, newest first (profiles, sparse timelines).
+        sa.Index("ix_post_user_id_timestamp", "user_id", "timestamp"),
+        # Everyone's posts newest first (explore, dense timelines); with user_id in it, a timeline's
+        # page is found from the index alone (see `fetch_page`).
+        sa.Index("ix_post_timestamp_id_user_id", "timestamp", "id", "user_id"),
+    )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     body: so.Mapped[str] = so.mapped_column(sa.String(140))
-    timestamp: so.Mapped[datetime] = so.mapped_column(UTCDateTime, index=True, default=utcnow)
+    timestamp: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
     language: so.Mapped[Optional[str]] = so.mapped_column(sa.String(5))
     # The body as the database search indexes it (see app.services.search.normalize_text).
@@ -43,9 +49,26 @@ class Post(SearchableMixin, PaginatedAPIMixin, db.Model):
 
     @classmethod
     def newest_first(cls, query: sa.Select | None = None) -> sa.Select:
-        """Order a select of posts (default: all) newest first, loading authors in the same query."""
+        """Order a select of posts (default: all) newest first; read its pages with `fetch_page`."""
         query = sa.select(cls) if query is None else query
-        return query.options(so.joinedload(cls.author)).order_by(cls.timestamp.desc(), cls.id.desc())
+        return query.order_by(cls.timestamp.desc(), cls.id.desc())
+
+    @classmethod
+    def fetch_page(cls, query: sa.Select, limit: int, offset: int) -> list["Post"]:
+        """Return `limit` posts of `query` (from `newest_first`) after `offset`, with their authors.
+
+        The page's ids are picked first, from the (timestamp, id, user_id) index alone, and only
+        those rows are then read and joined to their authors. A deep page thus skips its offset
+        in the index instead of reading and joining every row it passes over.
+        """
+        ids = query.with_only_columns(cls.id).limit(limit).offset(offset).subquery()
+        page = (
+            sa.select(cls)
+            .join(ids, cls.id == ids.c.id)
+            .options(so.joinedload(cls.author, innerjoin=True))
+            .order_by(cls.timestamp.desc(), cls.id.desc())
+        )
+        return list(db.session.scalars(page).unique())
 
     @classmethod
     def publish(cls, author: "User", body: str) -> "Post":
@@ -82,8 +105,8 @@ class Post(SearchableMixin, PaginatedAPIMixin, db.Model):
             "author_id": self.user_id,
             "author": self.author.username,
             "_links": {
-                "self": url_for("api.get_post", id=self.id),
-                "author": url_for("api.get_user", id=self.user_id),
+                "self": id_url("api.get_post", self.id),
+                "author": id_url("api.get_user", self.user_id),
             },
         }
 

@@ -5,18 +5,19 @@ import json
 import secrets
 import time
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, NamedTuple, Optional
 
 import jwt
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import current_app, url_for
+from flask import current_app
 from flask_login import UserMixin
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
 from app.models.mixins import PaginatedAPIMixin
 from app.models.types import UTCDateTime, utcnow
+from app.urls import id_url
 
 if TYPE_CHECKING:
     from app.models.message import Message
@@ -40,6 +41,13 @@ SPARSE_TIMELINE = 5000
 def canonical_username(username: str) -> str:
     """Return the case-folded form that makes usernames unique regardless of case."""
     return username.strip().lower()
+
+
+class Timeline(NamedTuple):
+    """Who writes a user's home timeline, and how many posts they wrote in all."""
+
+    authors: list[int]
+    total_posts: int
 
 
 class User(PaginatedAPIMixin, UserMixin, db.Model):
@@ -223,26 +231,34 @@ class User(PaginatedAPIMixin, UserMixin, db.Model):
             query = query.where(User.id.in_(user_ids))
         return db.session.scalar(query)
 
-    def timeline_authors(self) -> list[int]:
-        """Return the ids whose posts make this user's home timeline: their own and the followed users'."""
-        return [self.id, *db.session.scalars(self.following.select().with_only_columns(User.id))]
+    def timeline(self) -> "Timeline":
+        """Return who writes this user's home timeline (themselves and the followed users) and how much.
 
-    def following_posts(self, authors: list[int] | None = None) -> sa.Select:
+        One query reads the followed users' ids with their post counters.
+        """
+        followed = db.session.execute(self.following.select().with_only_columns(User.id, User.post_count)).all()
+        return Timeline(
+            authors=[self.id, *(row.id for row in followed)],
+            total_posts=(self.post_count or 0) + sum(row.post_count for row in followed),
+        )
+
+    def following_posts(self, timeline: Optional["Timeline"] = None) -> sa.Select:
         """Return a select of this user's posts and those of followed users, newest first.
 
         Two query shapes serve timelines of every density. When the authors wrote
         few posts (fewer than SPARSE_TIMELINE), their posts are gathered through
         the (user_id, timestamp) index and sorted. Otherwise the newest posts are
-        read through the timestamp index and filtered by author, which stops after
-        one page; `user_id + 0` keeps the planner from switching back to the first
-        shape, whose sort would then cover hundreds of thousands of rows.
+        read through the (timestamp, id, user_id) index and filtered by author,
+        which stops after one page; `user_id + 0` keeps the planner from switching
+        back to the first shape, whose sort would then cover hundreds of thousands
+        of rows.
         """
         from app.models.post import Post
 
-        authors = authors if authors is not None else self.timeline_authors()
-        sparse = User.total_posts(authors) < SPARSE_TIMELINE
+        timeline = timeline or self.timeline()
+        sparse = timeline.total_posts < SPARSE_TIMELINE
         author_column = Post.user_id if sparse else Post.user_id + 0
-        return Post.newest_first(sa.select(Post).where(author_column.in_(authors)))
+        return Post.newest_first(sa.select(Post).where(author_column.in_(timeline.authors)))
 
     # Messages and notifications
 
@@ -306,42 +322,24 @@ class User(PaginatedAPIMixin, UserMixin, db.Model):
 
     # API representation and tokens
 
-    @classmethod
-    def counts_for(cls, ids: list[int]) -> dict[int, dict[str, int]]:
-        """Return `{id: {post_count, follower_count, following_count}}` for many users in one query."""
-        counts = {id: {"post_count": 0, "follower_count": 0, "following_count": 0} for id in ids}
-        query = sa.select(User.id, User.post_count, User.follower_count, User.following_count_).where(User.id.in_(ids))
-        for user_id, posts, followers_, following in db.session.execute(query) if ids else ():
-            counts[user_id] = {"post_count": posts, "follower_count": followers_, "following_count": following}
-        return counts
+    def to_dict(self, include_email: bool = False) -> dict[str, Any]:
+        """Return the API representation of this user.
 
-    @classmethod
-    def page_to_dicts(cls, items: list["User"]) -> list[dict[str, Any]]:
-        """Return the API representations of a page of users with one count query in all."""
-        counts = cls.counts_for([user.id for user in items])
-        return [user.to_dict(counts=counts[user.id]) for user in items]
-
-    def to_dict(self, include_email: bool = False, counts: Optional[dict[str, int]] = None) -> dict[str, Any]:
-        """Return the API representation of this user (`counts` as from `counts_for` saves the count queries)."""
-        if counts is None:
-            # The counters came with the row; callers serialise after their commit, so they are current.
-            counts = {
-                "post_count": self.post_count,
-                "follower_count": self.follower_count,
-                "following_count": self.following_count_,
-            }
+        The counts are the row's counters: a list of users needs no count query, and callers
+        serialise after their commit, so the counters are current.
+        """
         data = {
             "id": self.id,
             "username": self.username,
             "last_seen": self.last_seen.isoformat() if self.last_seen else None,
             "about_me": self.about_me,
-            "post_count": counts["post_count"],
-            "follower_count": counts["follower_count"],
-            "following_count": counts["following_count"],
+            "post_count": self.post_count,
+            "follower_count": self.follower_count,
+            "following_count": self.following_count_,
             "_links": {
-                "self": url_for("api.get_user", id=self.id),
-                "followers": url_for("api.get_followers", id=self.id),
-                "following": url_for("api.get_following", id=self.id),
+                "self": id_url("api.get_user", self.id),
+                "followers": id_url("api.get_followers", self.id),
+                "following": id_url("api.get_following", self.id),
                 "avatar": self.avatar(128),
             },
         }

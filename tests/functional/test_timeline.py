@@ -276,3 +276,62 @@ def test_delete_with_page_csrf_token_succeeds(logged_in, user, csrf_enabled):
     response = logged_in.post(f"/post/{post.id}/delete", data={"csrf_token": token.group(1)})
     assert response.status_code == 302
     assert count_rows(Post) == 0
+
+
+# Cached post cards (app/fragments.py): a card is reused only while everything it shows is unchanged
+
+
+def test_renamed_author_shows_under_the_new_name(logged_in, john):
+    PostFactory(author=john, body="hello")
+    assert 'href="/user/john"' in logged_in.get("/explore").text  # the card is now cached
+    john.username = "johnny"
+    db.session.commit()
+    html = logged_in.get("/explore").text
+    assert 'href="/user/johnny"' in html and ">johnny</a>" in html
+    assert 'href="/user/john"' not in html
+
+
+def test_new_email_shows_the_new_avatar(logged_in, john):
+    PostFactory(author=john, body="hello")
+    before = re.search(r'<img src="([^"]+)" width="70"', logged_in.get("/explore").text).group(1)
+    john.email = "john@elsewhere.example"
+    db.session.commit()
+    after = re.search(r'<img src="([^"]+)" width="70"', logged_in.get("/explore").text).group(1)
+    assert before != after == john.avatar(70).replace("&", "&amp;")
+
+
+def test_translate_link_follows_the_readers_language(app, logged_in, john):
+    app.config["LIBRETRANSLATE_URL"] = "http://127.0.0.1:9"  # configured; never called here
+    post = PostFactory(author=john, body=SPANISH, language="es")
+    assert f'id="translation{post.id}"' in logged_in.get("/explore").text  # cached for English readers
+    assert logged_in.post("/language/es").status_code == 302
+    spanish_page = logged_in.get("/explore").text
+    assert f'id="translation{post.id}"' not in spanish_page
+    assert SPANISH in spanish_page
+    assert logged_in.post("/language/en").status_code == 302
+    assert f'id="translation{post.id}"' in logged_in.get("/explore").text
+
+
+def test_authors_delete_button_never_reaches_another_reader(client, auth, user, john):
+    post = PostFactory(author=john, body="mine")
+    auth.login("john")
+    assert f'action="/post/{post.id}/delete' in client.get("/explore").text
+    auth.logout()
+    auth.login("susan")
+    html = client.get("/explore").text
+    assert "mine" in html
+    assert f'action="/post/{post.id}/delete' not in html
+
+
+def test_cached_cards_are_the_cards_rendered_without_a_cache(app, logged_in, user, john):
+    for number in range(6):
+        PostFactory(author=john if number % 2 else user, body=f"p{number}")
+    cold = logged_in.get("/explore").text
+    warm = logged_in.get("/explore").text
+    app.extensions["fragment_cache"].size = 0  # render every card
+    uncached = logged_in.get("/explore").text
+
+    def csrf_free(html: str) -> str:
+        return re.sub(r'value="[^"]*" name="csrf_token"|name="csrf_token" value="[^"]*"', "", html)
+
+    assert csrf_free(cold) == csrf_free(warm) == csrf_free(uncached)

@@ -1,0 +1,28 @@
+"""Links repeated on every item of a list, built without paying `url_for` for each one.
+
+`url_for` finds the endpoint's rule and converts every value on each call (about 10 µs). An API
+page of 100 users carries 300 links, which cost more than the queries behind the page. For routes
+whose only variable is an integer id, `id_url` builds the URL once per process with a marker id and
+splices each real id into that shape afterwards; the result is exactly what `url_for` returns.
+"""
+
+from functools import lru_cache
+
+from flask import has_request_context, request, url_for
+
+_MARKER = 918_273_645
+
+
+def id_url(endpoint: str, id: int) -> str:
+    """Return `url_for(endpoint, id=id)` for a route whose only variable is an integer `id`."""
+    if not has_request_context():
+        return url_for(endpoint, id=id)
+    head, tail = _url_shape(endpoint, request.script_root)
+    return f"{head}{int(id)}{tail}"
+
+
+@lru_cache(maxsize=64)
+def _url_shape(endpoint: str, script_root: str) -> tuple[str, str]:
+    """Return the URL of `endpoint` around its id; `script_root` keys it because it prefixes every URL."""
+    head, _, tail = url_for(endpoint, id=_MARKER).partition(str(_MARKER))
+    return head, tail

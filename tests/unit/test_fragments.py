@@ -1,0 +1,59 @@
+"""The per-process cache of rendered fragments."""
+
+from markupsafe import Markup
+
+from app.fragments import FragmentCache
+
+
+class Renderer:
+    """Counts its calls, so a test can tell a hit from a miss."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def __call__(self, name: str) -> str:
+        self.calls += 1
+        return f"<b>{name}</b>"
+
+
+def test_a_miss_renders_and_a_hit_does_not():
+    cache, render = FragmentCache(10), Renderer()
+    first = cache.get_or_render(("post", 1, "en"), render, "one")
+    again = cache.get_or_render(("post", 1, "en"), render, "changed")
+    assert first == again == Markup("<b>one</b>")
+    assert isinstance(first, Markup)
+    assert render.calls == 1
+
+
+def test_keys_that_differ_in_any_part_are_separate_entries():
+    cache, render = FragmentCache(10), Renderer()
+    cache.get_or_render(("post", 1, "en"), render, "english")
+    assert cache.get_or_render(("post", 1, "es"), render, "spanish") == Markup("<b>spanish</b>")
+    assert render.calls == 2
+
+
+def test_least_recently_used_entries_go_first():
+    cache, render = FragmentCache(2), Renderer()
+    cache.get_or_render("a", render, "a")
+    cache.get_or_render("b", render, "b")
+    cache.get_or_render("a", render, "a")  # a is now the most recently used
+    cache.get_or_render("c", render, "c")  # evicts b
+    assert len(cache) == 2
+    cache.get_or_render("a", render, "a")
+    assert render.calls == 3
+    cache.get_or_render("b", render, "b")
+    assert render.calls == 4
+
+
+def test_size_zero_renders_every_time():
+    cache, render = FragmentCache(0), Renderer()
+    cache.get_or_render("a", render, "a")
+    cache.get_or_render("a", render, "a")
+    assert render.calls == 2 and len(cache) == 0
+
+
+def test_the_app_has_a_cache_sized_by_config(app):
+    from app.fragments import FragmentCache as Cache
+
+    assert isinstance(app.extensions["fragment_cache"], Cache)
+    assert app.extensions["fragment_cache"].size == app.config["FRAGMENT_CACHE_SIZE"] > 0
