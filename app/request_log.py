@@ -21,7 +21,9 @@ import time
 import uuid
 from typing import Any
 
+import sqlalchemy as sa
 from flask import Flask, Response, g, request
+from flask_login import AnonymousUserMixin
 
 REQUEST_ID_HEADER = "X-Request-ID"
 # Letters, digits and a little punctuation, as produced by nginx ($request_id), uuid4 or AWS/GCP.
@@ -71,8 +73,11 @@ def log_request(response: Response) -> Response:
 def _user_id() -> Any:
     """Return the id of the user the request was served for, without loading one just for the log."""
     for user in (g.get("current_user"), g.get("_login_user")):  # the API's token user, Flask-Login's
-        if user is not None and getattr(user, "is_authenticated", False):
-            return getattr(user, "id", None)
+        if user is None or isinstance(user, AnonymousUserMixin):
+            continue
+        # The identity key holds the id even when a commit has expired the row: `user.id` would reload it.
+        state = sa.inspect(user, raiseerr=False)
+        return state.identity[0] if state is not None and state.identity else getattr(user, "id", None)
     return None
 
 

@@ -124,6 +124,7 @@ def seed(
         lambda n: report("follows", n),
     )
     _recount_follows(first_id, first_id + users)
+    _refresh_statistics()
     return {"users": users, "posts": posts, "follows": len(pairs)}
 
 
@@ -146,6 +147,25 @@ def _recount_follows(first_id: int, end_id: int) -> None:
         .values(follower_count=follower_count, following_count=following_count)
     )
     db.session.commit()
+
+
+def _refresh_statistics() -> None:
+    """Give the planner statistics for the new rows, as after any bulk load.
+
+    Without them PostgreSQL guessed that a user follows thousands of users and scanned the whole
+    user table for every timeline (12 ms instead of 0.6 ms) until autovacuum got round to the
+    tables; VACUUM also fills the visibility map that index-only scans need. SQLite's planner
+    picks the intended indexes without statistics, so it is left as it is.
+    """
+    dialect = db.engine.dialect.name
+    tables = [User.__table__.name, Post.__table__.name, followers.name]
+    if dialect == "postgresql":
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            for table in tables:
+                connection.exec_driver_sql(f'VACUUM (ANALYZE) "{table}"')
+    elif dialect in {"mysql", "mariadb"}:
+        with db.engine.connect() as connection:
+            connection.exec_driver_sql("ANALYZE TABLE " + ", ".join(f"`{table}`" for table in tables))
 
 
 def _insert(table: sa.Table, rows: Iterator[dict], done: Callable[[int], None]) -> None:

@@ -50,6 +50,13 @@ class Timeline(NamedTuple):
     total_posts: int
 
 
+class PageStatus(NamedTuple):
+    """The per-user figures the layout shows on every page."""
+
+    unread_messages: int
+    tasks_running: int
+
+
 class User(PaginatedAPIMixin, UserMixin, db.Model):
     """A registered account."""
 
@@ -283,6 +290,20 @@ class User(PaginatedAPIMixin, UserMixin, db.Model):
             .where(Message.timestamp > last_read)
         )
         return db.session.scalar(query)
+
+    def page_status(self) -> "PageStatus":
+        """Return what the layout shows on every page: unread messages and running tasks, in one query."""
+        from app.models.message import Message
+        from app.models.task import Task
+
+        unread = sa.select(sa.func.count(Message.id)).where(
+            Message.recipient_id == self.id, Message.timestamp > (self.last_message_read_time or EPOCH)
+        )
+        running = sa.select(sa.func.count(Task.id)).where(
+            Task.user_id == self.id, Task.complete.is_(False), Task.failed.is_(False)
+        )
+        row = db.session.execute(sa.select(unread.scalar_subquery(), running.scalar_subquery())).one()
+        return PageStatus(unread_messages=row[0], tasks_running=row[1])
 
     def add_notification(self, name: str, data: Any) -> "Notification":
         """Replace this user's notification called `name` with one carrying `data`."""

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import Message, Notification, PaginatedAPIMixin, Post, Task, User, utcnow
+from tests.api.conftest import counting_queries
 from tests.factories import DEFAULT_PASSWORD, MessageFactory, PostFactory, UserFactory
 
 pytestmark = pytest.mark.usefixtures("any_db_app")
@@ -303,6 +304,25 @@ def test_unread_message_count_counts_only_messages_after_last_read():
     susan.last_message_read_time = now + timedelta(seconds=1)
     db.session.commit()
     assert susan.unread_message_count() == 0
+
+
+def test_page_status_counts_unread_messages_and_running_tasks_in_one_query():
+    susan, john = UserFactory(), UserFactory()
+    now = utcnow()
+    MessageFactory(author=john, recipient=susan, timestamp=now - timedelta(minutes=5))
+    MessageFactory.create_batch(2, author=john, recipient=susan, timestamp=now)
+    MessageFactory(author=susan, recipient=john, timestamp=now)
+    susan.last_message_read_time = now - timedelta(minutes=1)
+    make_task(susan, "export_posts")
+    make_task(susan, "export_posts", complete=True)
+    make_task(susan, "export_posts", failed=True)
+    make_task(john, "export_posts")
+    susan = reloaded(susan)
+    with counting_queries() as queries:
+        status = susan.page_status()
+    assert (status.unread_messages, status.tasks_running) == (2, 1)
+    assert queries.count == 1
+    assert UserFactory().page_status() == (0, 0)
 
 
 def test_add_notification_returns_the_notification():
