@@ -77,9 +77,8 @@ def get_user_posts(id: int, page: int, per_page: int):
 def get_timeline(page: int, per_page: int):
     """Return a page of your home timeline: your posts and those of the users you follow, newest first."""
     user = g.current_user
-    timeline = user.timeline()
-    query = user.following_posts(timeline)
-    return Post.to_collection_dict(query, page, per_page, "api.get_timeline", total=timeline.total_posts)
+    size = user.timeline_size()
+    return Post.to_collection_dict(user.following_posts(size), page, per_page, "api.get_timeline", total=size)
 
 
 @bp.route("/explore", methods=["GET"])

@@ -43,13 +43,6 @@ def canonical_username(username: str) -> str:
     return username.strip().lower()
 
 
-class Timeline(NamedTuple):
-    """Who writes a user's home timeline, and how many posts they wrote in all."""
-
-    authors: list[int]
-    total_posts: int
-
-
 class PageStatus(NamedTuple):
     """The per-user figures the layout shows on every page."""
 
@@ -238,34 +231,40 @@ class User(PaginatedAPIMixin, UserMixin, db.Model):
             query = query.where(User.id.in_(user_ids))
         return db.session.scalar(query)
 
-    def timeline(self) -> "Timeline":
-        """Return who writes this user's home timeline (themselves and the followed users) and how much.
+    def timeline_size(self) -> int:
+        """Return how many posts this user's home timeline holds (own and followed users'), from the counters."""
+        followed = self.following.select().with_only_columns(sa.func.coalesce(sa.func.sum(User.post_count), 0))
+        return (self.post_count or 0) + db.session.scalar(followed)
 
-        One query reads the followed users' ids with their post counters.
-        """
-        followed = db.session.execute(self.following.select().with_only_columns(User.id, User.post_count)).all()
-        return Timeline(
-            authors=[self.id, *(row.id for row in followed)],
-            total_posts=(self.post_count or 0) + sum(row.post_count for row in followed),
-        )
-
-    def following_posts(self, timeline: Optional["Timeline"] = None) -> sa.Select:
+    def following_posts(self, size: int | None = None) -> sa.Select:
         """Return a select of this user's posts and those of followed users, newest first.
 
-        Two query shapes serve timelines of every density. When the authors wrote
-        few posts (fewer than SPARSE_TIMELINE), their posts are gathered through
-        the (user_id, timestamp) index and sorted. Otherwise the newest posts are
-        read through the (timestamp, id, user_id) index and filtered by author,
-        which stops after one page; `user_id + 0` keeps the planner from switching
-        back to the first shape, whose sort would then cover hundreds of thousands
-        of rows.
+        The authors come from a subquery rather than a list of ids: the statement stays the same
+        whoever reads it, so the drivers' and databases' statement caches serve every timeline.
+
+        Two query shapes serve timelines of every density (`size`, from `timeline_size`). When the
+        authors wrote few posts (fewer than SPARSE_TIMELINE), their posts are gathered through the
+        (user_id, timestamp) index and sorted. Otherwise the newest posts are read through the
+        (timestamp, id, user_id) index and filtered by author, which stops after one page;
+        `user_id + 0` keeps the planner from switching back to the first shape, whose sort would
+        then cover hundreds of thousands of rows.
         """
         from app.models.post import Post
 
-        timeline = timeline or self.timeline()
-        sparse = timeline.total_posts < SPARSE_TIMELINE
-        author_column = Post.user_id if sparse else Post.user_id + 0
-        return Post.newest_first(sa.select(Post).where(author_column.in_(timeline.authors)))
+        size = self.timeline_size() if size is None else size
+        authors = (
+            sa.select(followers.c.followed_id)
+            .where(followers.c.follower_id == self.id)
+            .union_all(sa.select(sa.literal(self.id)))
+        )
+        author_column = Post.user_id if size < SPARSE_TIMELINE else Post.user_id + 0
+        if db.engine.dialect.name == "postgresql":
+            # PostgreSQL plans `IN (subquery)` as a semi-join that compares every post scanned with
+            # every author (13 ms for page 50); against an array built once it takes 0.8 ms.
+            return Post.newest_first(
+                sa.select(Post).where(author_column == sa.any_(sa.func.array(authors.scalar_subquery())))
+            )
+        return Post.newest_first(sa.select(Post).where(author_column.in_(authors)))
 
     # Messages and notifications
 
