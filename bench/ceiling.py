@@ -4,8 +4,9 @@ Two endpoints, answered from memory:
 
 - `/html`: a Jinja template (a layout with a navbar and 25 posts) rendered on every request into a
   page of CEILING_HTML_BYTES bytes (the size of the real home page, measured by bench/run.py);
-- `/json`: a timeline-shaped document (`items`, `_meta`, `_links`) of CEILING_JSON_ITEMS posts (10)
-  serialised on every request to CEILING_JSON_BYTES bytes (the size of the real /api/timeline).
+- `/json/<bytes>/<items>`: a collection document (`items`, `_meta`, `_links`) of `items` posts,
+  serialised on every request to `bytes` bytes: bench/run.py asks for the size and item count of
+  each JSON endpoint it measures (issue: "a JSON document of the same size"); 0 items is `[]`.
 
 The template is compiled once and cached, as the app's templates are (Flask's loader cache).
 
@@ -130,29 +131,35 @@ def timeline_document(posts: list[dict]) -> dict:
 def create_app() -> Flask:
     app = Flask(__name__)
     html_target = int(os.environ.get("CEILING_HTML_BYTES", "30000"))
-    json_target = int(os.environ.get("CEILING_JSON_BYTES", "8000"))
-    json_items = int(os.environ.get("CEILING_JSON_ITEMS", "10"))
     app.jinja_loader = DictLoader({"page.html": PAGE})
     user = {"username": "bench"}
+    documents: dict[tuple[int, int], dict] = {}
 
     def render(posts: list[dict]) -> str:
         return render_template("page.html", title="Home", menu=MENU, user=user, posts=posts)
 
-    def json_size(length: int) -> int:
-        with app.test_request_context():
-            return len(jsonify(timeline_document(fake_posts(length, json_items))).get_data())
+    def json_document(size: int, items: int) -> dict:
+        """Return the document of `items` posts padded to `size` bytes (built once per shape)."""
+        if (size, items) not in documents:
+
+            def size_of(length: int) -> int:
+                return len(jsonify(timeline_document(fake_posts(length, items))).get_data())
+
+            documents[size, items] = timeline_document(fake_posts(fit(size, size_of), items))
+        return documents[size, items]
 
     with app.test_request_context():
         html_posts = fake_posts(fit(html_target, lambda n: len(render(fake_posts(n)).encode())))
-    json_document = timeline_document(fake_posts(fit(json_target, json_size), json_items))
 
     @app.route("/html")
     def html():
         return render(html_posts)
 
-    @app.route("/json")
-    def json():
-        return jsonify(json_document)
+    @app.route("/json/<int:size>/<int:items>")
+    def json(size: int, items: int):
+        if items == 0:
+            return jsonify([])  # what an endpoint with nothing to list answers
+        return jsonify(json_document(size, min(items, 1000)))
 
     return app
 

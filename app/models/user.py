@@ -208,7 +208,9 @@ class User(PaginatedAPIMixin, UserMixin, db.Model):
 
     def is_following(self, user: "User") -> bool:
         """Return whether this user follows `user`."""
-        query = self.following.select().where(User.id == user.id)
+        query = sa.select(followers.c.follower_id).where(
+            followers.c.follower_id == self.id, followers.c.followed_id == user.id
+        )
         return db.session.scalar(query) is not None
 
     def followers_count(self) -> int:

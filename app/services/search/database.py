@@ -96,17 +96,22 @@ class DatabaseBackend:
         tsquery = sa.text("to_tsquery('simple', :q)").bindparams(q=" & ".join(terms))
         vector = sa.column("search_vector")
         condition = vector.op("@@")(tsquery)
-        total = db.session.scalar(sa.select(sa.func.count()).select_from(sa.table("post")).where(condition))
         rank = sa.func.ts_rank(vector, tsquery)
-        ids = db.session.scalars(
-            sa.select(sa.column("id"))
+        # Ranking reads every match anyway, so the same pass counts them: one scan, not two.
+        rows = db.session.execute(
+            sa.select(sa.column("id"), sa.func.count().over())
             .select_from(sa.table("post"))
             .where(condition)
             .order_by(rank.desc(), sa.column("id").desc())
             .limit(per_page)
             .offset((page - 1) * per_page)
-        )
-        return list(ids), total
+        ).all()
+        if rows:
+            return [row[0] for row in rows], rows[0][1]
+        if page == 1:
+            return [], 0
+        # Past the last page the window has no row to carry the count.
+        return [], db.session.scalar(sa.select(sa.func.count()).select_from(sa.table("post")).where(condition))
 
     def _query_mysql(self, query: ParsedQuery, page: int, per_page: int) -> tuple[list[int], int]:
         indexed = [f"+{word}*" for word in query.words if len(word) >= MYSQL_MIN_TOKEN]
