@@ -1,0 +1,109 @@
+"""Where a page's time goes, in-process: the framework's floor under each layer the app adds.
+
+    python bench/floor.py --db sqlite
+    python bench/floor.py --db postgresql [--database-url URL]
+
+On the database bench/run.py seeded, logged in as run.py's reader, it times with Flask's test
+client (no HTTP, no gunicorn) the best of --batches batches of --requests requests of:
+
+- the ceiling's page (bench/ceiling.py, sized to this app's `/`);
+- an empty response from the app with no session (the app's hooks, nothing else);
+- an empty response for a logged-in user (adds the session cookie, Flask-Login's user load);
+- the layout alone for that user (adds base.html: navbar, unread count, running tasks);
+- `/` and `/explore` themselves.
+
+The extra routes exist only in this script's app object. The last column is the ceiling's time
+divided by each row's: the best ratio to the ceiling a page built on that layer could reach.
+"""
+
+import argparse
+import os
+import re
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import app_env, database_url, ensure_venv  # noqa: E402
+
+ensure_venv()
+
+DEMO_PASSWORD = "microblog-demo"
+LAYOUT_ONLY = "{% extends 'base.html' %}{% block content %}<p>floor</p>{% endblock %}"
+
+
+def best_ms(client, path: str, headers: dict, requests: int, batches: int) -> float:
+    """Return the fastest batch's mean time per request, in milliseconds."""
+    response = client.get(path, headers=headers)
+    if response.status_code != 200:
+        raise SystemExit(f"{path} answered {response.status_code}")
+    best = float("inf")
+    for _ in range(batches):
+        started = time.perf_counter()
+        for _ in range(requests):
+            client.get(path, headers=headers)
+        best = min(best, (time.perf_counter() - started) / requests * 1000)
+    return best
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--database-url")
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--batches", type=int, default=5)
+    args = parser.parse_args()
+
+    os.environ.update(app_env(database_url(args.db, args.database_url), LOG_TO_STDOUT="1", RATELIMIT_ENABLED="0"))
+    import jinja2
+    import sqlalchemy as sa
+    from flask import render_template
+    from flask_login import login_required
+
+    from app import create_app
+    from app.extensions import db
+    from app.models import User
+
+    app = create_app()
+    app.jinja_loader = jinja2.ChoiceLoader([jinja2.DictLoader({"floor.html": LAYOUT_ONLY}), app.jinja_loader])
+    app.add_url_rule("/floor/anonymous", "floor_anonymous", lambda: "")
+    app.add_url_rule("/floor/login", "floor_login", login_required(lambda: ""))
+    app.add_url_rule("/floor/layout", "floor_layout", login_required(lambda: render_template("floor.html")))
+
+    with app.app_context():
+        reader = db.session.scalar(sa.select(User).order_by(sa.func.abs(User.following_count_ - 100)).limit(1))
+        if reader is None:
+            raise SystemExit("The database is empty: seed it with bench/run.py first.")
+        username = reader.username
+    browser, anonymous = app.test_client(), app.test_client()
+    login_page = browser.get("/auth/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login_page).group(1)
+    form = {"username": username, "password": DEMO_PASSWORD, "csrf_token": token}
+    if browser.post("/auth/login", data=form).status_code != 302:
+        raise SystemExit(f"Logging in as {username} failed.")
+    home_size = len(browser.get("/").get_data())
+
+    os.environ["CEILING_HTML_BYTES"] = str(home_size)
+    import ceiling
+
+    rows = [
+        ("ceiling page (bench/ceiling.py)", ceiling.app.test_client(), "/html", {}),
+        ("app, no session, empty body", anonymous, "/floor/anonymous", {}),
+        ("app, logged in, empty body", browser, "/floor/login", {}),
+        ("app, logged in, layout only", browser, "/floor/layout", {}),
+        ("/", browser, "/", {}),
+        ("/explore", browser, "/explore", {}),
+    ]
+    print(f"{args.db}, logged in as {username}; best of {args.batches} batches of {args.requests} requests")
+    print(f"| {'what':34} | ms per request | ceiling ÷ this |")
+    print(f"|{'-' * 36}|----------------|----------------|")
+    ceiling_ms = None
+    for name, client, path, headers in rows:
+        ms = best_ms(client, path, headers, args.requests, args.batches)
+        ceiling_ms = ceiling_ms or ms
+        print(f"| {name:34} | {ms:14.2f} | {ceiling_ms / ms:14.2f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
