@@ -10,13 +10,19 @@ client (no HTTP, no gunicorn) the best of --batches batches of --requests reques
 - an empty response from the app with no session (the app's hooks, nothing else);
 - an empty response for a logged-in user (adds the session cookie, Flask-Login's user load);
 - the layout alone for that user (adds base.html: navbar, unread count, running tasks);
-- `/` and `/explore` themselves.
+- `/` and `/explore` themselves;
+
+and for the API, against a ceiling document of `/api/timeline`'s size and item count:
+
+- an empty JSON object behind the API's token check (the token's user load and rate-limit hooks);
+- `/api/timeline` itself.
 
 The extra routes exist only in this script's app object. The last column is the ceiling's time
 divided by each row's: the best ratio to the ceiling a page built on that layer could reach.
 """
 
 import argparse
+import base64
 import os
 import re
 import sys
@@ -57,10 +63,11 @@ def main() -> int:
     os.environ.update(app_env(database_url(args.db, args.database_url), LOG_TO_STDOUT="1", RATELIMIT_ENABLED="0"))
     import jinja2
     import sqlalchemy as sa
-    from flask import render_template
+    from flask import jsonify, render_template
     from flask_login import login_required
 
     from app import create_app
+    from app.api.auth import token_auth_required
     from app.extensions import db
     from app.models import User
 
@@ -69,6 +76,7 @@ def main() -> int:
     app.add_url_rule("/floor/anonymous", "floor_anonymous", lambda: "")
     app.add_url_rule("/floor/login", "floor_login", login_required(lambda: ""))
     app.add_url_rule("/floor/layout", "floor_layout", login_required(lambda: render_template("floor.html")))
+    app.add_url_rule("/floor/api", "floor_api", token_auth_required(lambda: jsonify({})))
 
     with app.app_context():
         reader = db.session.scalar(sa.select(User).order_by(sa.func.abs(User.following_count_ - 100)).limit(1))
@@ -82,26 +90,40 @@ def main() -> int:
     if browser.post("/auth/login", data=form).status_code != 302:
         raise SystemExit(f"Logging in as {username} failed.")
     home_size = len(browser.get("/").get_data())
+    basic = base64.b64encode(f"{username}:{DEMO_PASSWORD}".encode()).decode()
+    api_token = anonymous.post("/api/tokens", headers={"Authorization": f"Basic {basic}"}).get_json()["token"]
+    bearer = {"Authorization": f"Bearer {api_token}"}
+    timeline = anonymous.get("/api/timeline", headers=bearer)
+    timeline_shape = f"/json/{len(timeline.get_data())}/{len(timeline.get_json()['items'])}"
 
     os.environ["CEILING_HTML_BYTES"] = str(home_size)
     import ceiling
 
-    rows = [
-        ("ceiling page (bench/ceiling.py)", ceiling.app.test_client(), "/html", {}),
-        ("app, no session, empty body", anonymous, "/floor/anonymous", {}),
-        ("app, logged in, empty body", browser, "/floor/login", {}),
-        ("app, logged in, layout only", browser, "/floor/layout", {}),
-        ("/", browser, "/", {}),
-        ("/explore", browser, "/explore", {}),
+    ceiling_client = ceiling.app.test_client()
+    groups = [
+        [
+            ("ceiling page (bench/ceiling.py)", ceiling_client, "/html", {}),
+            ("app, no session, empty body", anonymous, "/floor/anonymous", {}),
+            ("app, logged in, empty body", browser, "/floor/login", {}),
+            ("app, logged in, layout only", browser, "/floor/layout", {}),
+            ("/", browser, "/", {}),
+            ("/explore", browser, "/explore", {}),
+        ],
+        [
+            ("ceiling JSON like /api/timeline", ceiling_client, timeline_shape, {}),
+            ("API, token checked, empty object", anonymous, "/floor/api", bearer),
+            ("/api/timeline", anonymous, "/api/timeline", bearer),
+        ],
     ]
     print(f"{args.db}, logged in as {username}; best of {args.batches} batches of {args.requests} requests")
     print(f"| {'what':34} | ms per request | ceiling ÷ this |")
     print(f"|{'-' * 36}|----------------|----------------|")
-    ceiling_ms = None
-    for name, client, path, headers in rows:
-        ms = best_ms(client, path, headers, args.requests, args.batches)
-        ceiling_ms = ceiling_ms or ms
-        print(f"| {name:34} | {ms:14.2f} | {ceiling_ms / ms:14.2f} |")
+    for rows in groups:
+        ceiling_ms = None
+        for name, client, path, headers in rows:
+            ms = best_ms(client, path, headers, args.requests, args.batches)
+            ceiling_ms = ceiling_ms or ms
+            print(f"| {name:34} | {ms:14.2f} | {ceiling_ms / ms:14.2f} |")
     return 0
 
 
