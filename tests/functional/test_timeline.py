@@ -335,3 +335,11 @@ def test_cached_cards_are_the_cards_rendered_without_a_cache(app, logged_in, use
         return re.sub(r'value="[^"]*" name="csrf_token"|name="csrf_token" value="[^"]*"', "", html)
 
     assert csrf_free(cold) == csrf_free(warm) == csrf_free(uncached)
+
+
+def test_cards_follow_the_path_the_app_is_mounted_at(app, logged_in, john):
+    PostFactory(author=john, body="hello")
+    assert 'href="/user/john"' in logged_in.get("/explore").text
+    mounted = logged_in.get("/explore", environ_overrides={"SCRIPT_NAME": "/blog"}).text
+    assert 'href="/blog/user/john"' in mounted
+    assert 'data-popup-url="/blog/user/john/popup"' in mounted
