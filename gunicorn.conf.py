@@ -59,3 +59,16 @@ else:
 # Worker heartbeats on a RAM disk when there is one (a disk-backed /tmp can stall workers in containers).
 if os.path.isdir("/dev/shm"):
     worker_tmp_dir = "/dev/shm"
+
+
+def on_starting(server):
+    """Load langdetect's language profiles once, in the master, before the workers fork.
+
+    Loading them takes about half a second; done lazily, the first post a worker takes would wait
+    for it, again after every worker restart (max_requests). Forked workers share the loaded
+    profiles. Only the library is imported here, never the app: workers still import the app
+    themselves, so a HUP reload picks up new code.
+    """
+    from langdetect.detector_factory import init_factory
+
+    init_factory()

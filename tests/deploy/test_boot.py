@@ -193,3 +193,14 @@ def test_gunicorn_workers_default_to_twice_the_cores_plus_one(monkeypatch):
     settings: dict = {}
     exec(compile((ROOT / "gunicorn.conf.py").read_text(), "gunicorn.conf.py", "exec"), settings)
     assert settings["workers"] == 2 * multiprocessing.cpu_count() + 1
+
+
+def test_gunicorn_master_loads_language_profiles_before_forking(monkeypatch):
+    from langdetect import detector_factory
+
+    monkeypatch.setattr(detector_factory, "_factory", None)
+    settings: dict = {}
+    exec(compile((ROOT / "gunicorn.conf.py").read_text(), "gunicorn.conf.py", "exec"), settings)
+    settings["on_starting"](server=None)
+    assert detector_factory._factory is not None
+    assert "en" in detector_factory._factory.get_lang_list()
