@@ -38,10 +38,6 @@ class FragmentCache:
                 self._entries[key] = html
         return html
 
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-
     def __len__(self) -> int:
         return len(self._entries)
 

@@ -56,12 +56,12 @@ def paginate(query: sa.Select, per_page: int, fetch_page: FetchPage | None = Non
     `Post.fetch_page` does for post lists.
     """
     page = page_arg()
-    fetch_page = fetch_page or _limit_offset
-    rows = fetch_page(query, per_page + 1, (page - 1) * per_page)
+    rows = (fetch_page or limit_offset)(query, per_page + 1, (page - 1) * per_page)
     if page > 1 and not rows:
         abort(404)
     return Page(items=list(rows[:per_page]), page=page, has_next=len(rows) > per_page)
 
 
-def _limit_offset(query: sa.Select, limit: int, offset: int) -> list[Any]:
+def limit_offset(query: sa.Select, limit: int, offset: int) -> list[Any]:
+    """Return `limit` rows of `query` after `offset`: the plain way to read one page."""
     return list(db.session.scalars(query.limit(limit).offset(offset)).unique())

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from flask import url_for
 
 from app.extensions import db
+from app.pagination import limit_offset
 
 
 class PaginatedAPIMixin:
@@ -25,7 +26,7 @@ class PaginatedAPIMixin:
     @classmethod
     def fetch_page(cls, query: sa.Select, limit: int, offset: int) -> list:
         """Return `limit` rows of `query` after `offset` (models override this to load them faster)."""
-        return list(db.session.scalars(query.limit(limit).offset(offset)).unique())
+        return limit_offset(query, limit, offset)
 
     @classmethod
     def page_to_dicts(cls, items: list) -> list[dict[str, Any]]:

@@ -39,6 +39,11 @@ class Task(db.Model):
     def __repr__(self) -> str:
         return f"<Task {self.id} {self.name}>"
 
+    @classmethod
+    def in_progress(cls) -> sa.ColumnElement[bool]:
+        """The condition of a task that has neither completed nor failed."""
+        return sa.and_(cls.complete.is_(False), cls.failed.is_(False))
+
     def get_rq_job(self):
         """Return the RQ job, or None without Redis or when the job is gone."""
         from app.services import jobs

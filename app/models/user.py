@@ -282,28 +282,22 @@ class User(PaginatedAPIMixin, UserMixin, db.Model):
 
     def unread_message_count(self) -> int:
         """Return how many received messages are newer than the last read time."""
+        return db.session.scalar(self._unread_messages())
+
+    def _unread_messages(self) -> sa.Select:
+        """Select the count of received messages newer than the last read time."""
         from app.models.message import Message
 
-        last_read = self.last_message_read_time or EPOCH
-        query = (
-            sa.select(sa.func.count(Message.id))
-            .where(Message.recipient_id == self.id)
-            .where(Message.timestamp > last_read)
+        return sa.select(sa.func.count(Message.id)).where(
+            Message.recipient_id == self.id, Message.timestamp > (self.last_message_read_time or EPOCH)
         )
-        return db.session.scalar(query)
 
     def page_status(self) -> "PageStatus":
         """Return what the layout shows on every page: unread messages and running tasks, in one query."""
-        from app.models.message import Message
         from app.models.task import Task
 
-        unread = sa.select(sa.func.count(Message.id)).where(
-            Message.recipient_id == self.id, Message.timestamp > (self.last_message_read_time or EPOCH)
-        )
-        running = sa.select(sa.func.count(Task.id)).where(
-            Task.user_id == self.id, Task.complete.is_(False), Task.failed.is_(False)
-        )
-        row = db.session.execute(sa.select(unread.scalar_subquery(), running.scalar_subquery())).one()
+        running = sa.select(sa.func.count(Task.id)).where(Task.user_id == self.id, Task.in_progress())
+        row = db.session.execute(sa.select(self._unread_messages().scalar_subquery(), running.scalar_subquery())).one()
         return PageStatus(unread_messages=row[0], tasks_running=row[1])
 
     def add_notification(self, name: str, data: Any) -> "Notification":
@@ -327,7 +321,7 @@ class User(PaginatedAPIMixin, UserMixin, db.Model):
         """Return this user's tasks that are neither complete nor failed (stale ones become failed)."""
         from app.models.task import Task
 
-        query = self.tasks.select().where(Task.complete.is_(False), Task.failed.is_(False))
+        query = self.tasks.select().where(Task.in_progress())
         tasks = list(db.session.scalars(query.order_by(Task.created_at)))
         return [task for task in tasks if not task.fail_if_stale()]
 

@@ -148,17 +148,13 @@ class ElasticsearchBackend:
         es_query = build_query(query)
         offset = (page - 1) * per_page
         if offset + per_page <= MAX_RESULT_WINDOW:
-            response = self.client.search(
-                index=index,
-                query=es_query,
-                sort=SORT,
-                from_=offset,
-                size=per_page,
-                source=False,
-                track_total_hits=True,
-            )
+            response = self._search(index, es_query, from_=offset, size=per_page)
             return [int(hit["_id"]) for hit in response["hits"]["hits"]], response["hits"]["total"]["value"]
         return self._deep_page(index, es_query, offset, per_page)
+
+    def _search(self, index: str, es_query: dict[str, Any], **window: Any) -> Any:
+        """Run `es_query` for ids only, in result order, with the exact total; `window` picks the page."""
+        return self.client.search(index=index, query=es_query, sort=SORT, source=False, track_total_hits=True, **window)
 
     def _deep_page(self, index: str, es_query: dict[str, Any], offset: int, per_page: int) -> tuple[list[int], int]:
         """Walk past the result window with search_after to reach a page beyond 10,000 hits."""
@@ -166,15 +162,7 @@ class ElasticsearchBackend:
         total = 0
         while True:
             size = min(MAX_RESULT_WINDOW, offset) if offset else per_page
-            response = self.client.search(
-                index=index,
-                query=es_query,
-                sort=SORT,
-                size=size,
-                search_after=search_after,
-                source=False,
-                track_total_hits=True,
-            )
+            response = self._search(index, es_query, size=size, search_after=search_after)
             hits = response["hits"]["hits"]
             total = response["hits"]["total"]["value"]
             if not offset:
