@@ -364,7 +364,7 @@ class Bench:
             f"Load: {self.tool}, {args.connections} connections, {args.duration:g} s per endpoint "
             f"(+{args.warmup:g} s warm-up), each right after its ceiling"
         )
-        endpoints = self.endpoints()
+        endpoints = [e for e in self.endpoints() if not args.only or any(part in e.name for part in args.only)]
         for endpoint in endpoints:
             self.probe(app_base, endpoint)
             # Measured just before the endpoint, so both see the machine in the same state.
@@ -435,7 +435,23 @@ class Bench:
             )
         self.record()
         by_name = {ep.name: ep for ep in endpoints}
-        first, deep = by_name["/"], by_name["/index?page=50"]
+        if "/" in by_name and "/index?page=50" in by_name:
+            self.record_deep_page(by_name["/"], by_name["/index?page=50"])
+        if "POST /index (write mix)" in by_name:
+            self.record_write_mix(by_name["POST /index (write mix)"])
+        failing = [ep.name for ep in endpoints if ep.status not in (200, 302) or ep.result["errors"]]
+        if failing:
+            self.record(f"- endpoints with errors or an unexpected status: {', '.join(failing)}")
+        for note in self.notes:
+            self.record(f"- note: {note}")
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        path = Path(args.out) if args.out else RESULTS / f"{args.db}-{self.stamp}.md"
+        path.write_text("\n".join(self.lines) + "\n", encoding="utf-8")
+        self.say()
+        self.say(f"Results written to {path}")
+
+    def record_deep_page(self, first: Endpoint, deep: Endpoint) -> None:
+        """Record how much a deep page costs compared with the first."""
         if first.result["p50_us"] and deep.status == 200:
             deep_ratio = deep.result["p50_us"] / first.result["p50_us"]
             self.record(
@@ -444,7 +460,10 @@ class Bench:
             )
         else:
             self.record(f"- deep page cost: not measured (/index?page=50 answered {deep.status})")
-        write = by_name["POST /index (write mix)"]
+
+    def record_write_mix(self, write: Endpoint) -> None:
+        """Record the write mix's throughput and check that no accepted post was lost."""
+        args = self.args
         r = write.result
         seconds = r["duration_us"] / 1e6
         posts_per_second = r["s3xx"] / seconds if seconds else 0.0
@@ -464,16 +483,6 @@ class Bench:
             f"- no lost post: {new_posts} new rows for {accepted} accepted POSTs (warm-up included; up to "
             f"{in_flight} more may be requests cut off when the load stopped): {yes(ok)}"
         )
-        failing = [ep.name for ep in endpoints if ep.status not in (200, 302) or ep.result["errors"]]
-        if failing:
-            self.record(f"- endpoints with errors or an unexpected status: {', '.join(failing)}")
-        for note in self.notes:
-            self.record(f"- note: {note}")
-        RESULTS.mkdir(parents=True, exist_ok=True)
-        path = Path(args.out) if args.out else RESULTS / f"{args.db}-{self.stamp}.md"
-        path.write_text("\n".join(self.lines) + "\n", encoding="utf-8")
-        self.say()
-        self.say(f"Results written to {path}")
 
 
 def ms(microseconds: float) -> str:
@@ -599,6 +608,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--connections", type=int, default=8, help="concurrent connections (default 8)")
     parser.add_argument("--reuse", action="store_true", help="keep and reuse an already seeded database")
     parser.add_argument("--no-install", action="store_true", help="never apt-get install wrk")
+    parser.add_argument(
+        "--only", action="append", help="measure only endpoints whose name contains this text (repeatable)"
+    )
     parser.add_argument("--out", help="write the Markdown results here (default bench/results/<db>-<time>.md)")
     return parser.parse_args(argv)
 

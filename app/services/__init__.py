@@ -1,1 +1,0 @@
-"""Services behind narrow interfaces: jobs, language detection, search backends."""
