@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask
 MOMENT := app/static/vendor/moment/moment-with-locales.min.js
+# Pins name packages only: never this machine's pip index or wheel folders.
+PIN_FLAGS := --no-emit-index-url --no-emit-find-links --no-emit-trusted-host
 
 .DEFAULT_GOAL := help
 .PHONY: help run setup test test-fast services lint requirements db translations bench
@@ -16,7 +18,7 @@ run: setup ## Set up everything, then serve on http://127.0.0.1:5000 (SQLite, no
 
 setup: $(VENV)/.installed $(MOMENT) .env translations db ## Install dependencies and assets, compile catalogues, migrate
 
-test: $(VENV)/.dev-installed $(MOMENT) translations services ## Set up and run the whole test suite
+test: lint $(MOMENT) translations services ## Lint, then set up and run the whole test suite
 	$(PY) -m pytest
 
 test-fast: $(VENV)/.dev-installed $(MOMENT) translations ## Run the suite without the browser tests
@@ -25,13 +27,15 @@ test-fast: $(VENV)/.dev-installed $(MOMENT) translations ## Run the suite withou
 services: ## Start PostgreSQL, MariaDB and Redis if down; install Chromium if missing
 	bash scripts/ensure-services.sh
 
-lint: $(VENV)/.dev-installed ## Check style with ruff
+lint: $(VENV)/.dev-installed ## Check style and layout: ruff lint and format, no import cycle in app/
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) scripts/import_cycles.py
 
 requirements: $(VENV)/.installed ## Re-pin requirements*.txt from requirements*.in
 	$(VENV)/bin/pip install -q pip-tools
-	$(VENV)/bin/pip-compile -q --strip-extras --no-header -o requirements.txt requirements.in
-	$(VENV)/bin/pip-compile -q --strip-extras --no-header -o requirements-dev.txt requirements-dev.in
+	$(VENV)/bin/pip-compile -q --strip-extras --no-header $(PIN_FLAGS) -o requirements.txt requirements.in
+	$(VENV)/bin/pip-compile -q --strip-extras --no-header $(PIN_FLAGS) -o requirements-dev.txt requirements-dev.in
 
 db: $(VENV)/.installed .env ## Apply the migrations
 	$(FLASK) db upgrade

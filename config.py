@@ -6,6 +6,8 @@ from pathlib import Path
 from dotenv import load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent
+# The release, reported by /healthz and the OpenAPI document.
+VERSION = "1.0.0"
 load_dotenv(BASE_DIR / ".env")
 
 # Values that must never protect a production deployment.
@@ -119,6 +121,8 @@ class Config:
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_AUTH = env_str("RATELIMIT_AUTH", "10 per minute")
+    # One budget per API token, shared by every authenticated endpoint.
+    RATELIMIT_API = env_str("RATELIMIT_API", "300 per minute")
     # RATELIMIT_ENABLED=0 turns every limit off (benchmarks only: never in production).
     RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
     # QUERY_COUNT_HEADER=1 adds an X-Query-Count header (SQL statements per request) for benchmarks.

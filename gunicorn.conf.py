@@ -37,7 +37,7 @@ max_requests_jitter = max_requests // 10
 
 # Access log and errors go to stdout/stderr, where docker, systemd, supervisor and honcho collect them.
 # The application also writes one `key=value` line per request (with the request id) when
-# LOG_TO_STDOUT is set; see app/request_log.py.
+# LOG_TO_STDOUT is set; see app/web/request_log.py.
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
@@ -69,6 +69,6 @@ def on_starting(server):
     profiles. Only the library is imported here, never the app: workers still import the app
     themselves, so a HUP reload picks up new code.
     """
-    from langdetect.detector_factory import init_factory
+    from langdetect.detector_factory import init_factory  # noqa: PLC0415 (only the master needs it, once it starts)
 
     init_factory()

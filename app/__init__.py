@@ -2,23 +2,19 @@
 
 import logging
 import sys
-import time
 from logging.handlers import RotatingFileHandler, SMTPHandler
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import Flask, current_app, g, has_request_context, request, session
+from flask import Flask, current_app, has_request_context, request, session
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app import api, auth, cli, errors, main, models, search, tasks, translate, web
 from app.extensions import babel, bootstrap, csrf, db, limiter, login, mail, migrate, moment
-from app.fragments import init_fragment_cache
-from app.query_count import register_query_count
-from app.request_log import register_request_logging
-from app.static_files import register_static_fingerprints
-from config import PLACEHOLDER_SECRET_KEYS, Config, ConfigError
+from config import PLACEHOLDER_SECRET_KEYS, VERSION, Config, ConfigError
 
-__version__ = "1.0.0"
+__version__ = VERSION
 
 
 def get_locale() -> str:
@@ -40,12 +36,10 @@ def create_app(config_class: type = Config) -> Flask:
     app.config.from_object(config_class)
     check_secret_key(app)
     register_extensions(app)
-    register_request_logging(app)  # first, so its timer and request id wrap every other hook
+    register_services(app)
+    web.init_app(app)
     register_blueprints(app)
-    register_request_hooks(app)
-    register_static_fingerprints(app)
-    register_query_count(app)  # X-Query-Count for benchmarks, only with QUERY_COUNT_HEADER=1
-    register_cli(app)
+    cli.init_app(app)
     register_logging(app)
     return app
 
@@ -65,14 +59,13 @@ def check_secret_key(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     """Bind every extension singleton to the app."""
-    from app import models  # noqa: F401  (the models must be known before migrations run)
-
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True)
     login.init_app(app)
     login.login_view = "auth.login"
-    login.login_message = _lazy("Please log in to access this page.")
+    login.login_message = _l("Please log in to access this page.")
     login.session_protection = "basic"
+    login.user_loader(models.User.from_session_id)
     csrf.init_app(app)
     # No mail server: the console outbox logs each email instead of sending it. A configured server is
     # used even when testing (Flask-Mail would otherwise drop every email silently when TESTING is on).
@@ -82,20 +75,9 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=get_locale)
     bootstrap.init_app(app)
     limiter.init_app(app)
-    init_fragment_cache(app)
-    if app.config.get("TRUSTED_PROXIES"):
-        # Behind N reverse proxies, trust their X-Forwarded-For/Proto/Host (client address, HTTPS).
-        hops = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             sa.event.listen(db.engine, "connect", _tune_sqlite)
-
-    @login.user_loader
-    def load_user(session_id: str):
-        from app.models import User
-
-        return User.from_session_id(session_id)
 
 
 def _tune_sqlite(dbapi_connection, connection_record) -> None:
@@ -108,57 +90,21 @@ def _tune_sqlite(dbapi_connection, connection_record) -> None:
     cursor.close()
 
 
-def _lazy(text: str):
-    from flask_babel import lazy_gettext
-
-    return lazy_gettext(text)
+def register_services(app: Flask) -> None:
+    """Give the app its search, background-task and translation services."""
+    search.init_app(app)
+    tasks.init_app(app)
+    translate.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
     """Mount the errors, auth, main and api blueprints."""
-    from app.api import bp as api_bp
-    from app.auth import bp as auth_bp
-    from app.errors import bp as errors_bp
-    from app.main import bp as main_bp
-
-    app.register_blueprint(errors_bp)
-    app.register_blueprint(auth_bp, url_prefix="/auth")
-    app.register_blueprint(main_bp)
-    app.register_blueprint(api_bp, url_prefix="/api")
+    app.register_blueprint(errors.bp)
+    app.register_blueprint(auth.bp, url_prefix="/auth")
+    app.register_blueprint(main.bp)
+    app.register_blueprint(api.bp, url_prefix="/api")
     # The API authenticates with tokens, not cookies, so it needs no CSRF token.
-    csrf.exempt(api_bp)
-
-
-def register_request_hooks(app: Flask) -> None:
-    """Time requests, record `last_seen` sparingly and add security headers."""
-    from app.security import add_security_headers
-
-    @app.before_request
-    def start_timer() -> None:
-        g.request_started = time.perf_counter()
-
-    @app.before_request
-    def record_last_seen() -> None:
-        from app.models import utcnow
-
-        if not current_user.is_authenticated or request.endpoint in {"static", "main.notifications"}:
-            return
-        if request.endpoint and request.endpoint.startswith("bootstrap."):
-            return
-        now = utcnow()
-        last = current_user.last_seen
-        if last is None or (now - last).total_seconds() >= app.config["LAST_SEEN_INTERVAL"]:
-            current_user.last_seen = now
-            db.session.commit()
-
-    app.after_request(add_security_headers)
-
-
-def register_cli(app: Flask) -> None:
-    """Add the `flask translate`, `flask search`, `flask tasks` and `flask user` commands."""
-    from app.cli import register
-
-    register(app)
+    csrf.exempt(api.bp)
 
 
 def register_logging(app: Flask) -> None:
@@ -192,3 +138,7 @@ def register_logging(app: Flask) -> None:
     root.addHandler(handler)
     root.setLevel(logging.INFO)
     app.logger.setLevel(logging.INFO)
+
+
+# A task started by a plain `rq worker` has no app yet: the task registry builds one with this factory.
+tasks.use_app_factory(create_app)

@@ -1,4 +1,4 @@
-"""WTForms validators shared by the auth and main forms."""
+"""What a username and user text may hold: the rules, and their WTForms validators."""
 
 import re
 import unicodedata
@@ -8,6 +8,8 @@ from wtforms import ValidationError
 
 # Letters of any script, digits, underscore, dot and hyphen.
 USERNAME_PATTERN = re.compile(r"^[\w.\-]+$")
+# Unicode categories refused in user text: control, surrogate, private-use and unassigned.
+NOT_PRINTABLE = frozenset({"Cc", "Cs", "Co", "Cn"})
 
 
 def is_valid_username(value: str) -> bool:
@@ -22,10 +24,15 @@ def username_characters(form, field) -> None:
         raise ValidationError(_l("Use only letters, digits, underscores, dots and hyphens."))
 
 
+def is_printable(value: str) -> bool:
+    """Return whether `value` has no null bytes, other control characters, surrogates or unassigned ones.
+
+    Line breaks and tabs are fine.
+    """
+    return not any(ch not in "\n\r\t" and unicodedata.category(ch) in NOT_PRINTABLE for ch in value)
+
+
 def printable_text(form, field) -> None:
-    """Refuse null bytes and other control or format characters (line breaks and tabs are fine)."""
-    for ch in field.data or "":
-        if ch in "\n\r\t":
-            continue
-        if unicodedata.category(ch) in {"Cc", "Cs", "Co", "Cn"}:
-            raise ValidationError(_l("This text contains characters that are not allowed."))
+    """Refuse text with characters `is_printable` refuses."""
+    if field.data and not is_printable(field.data):
+        raise ValidationError(_l("This text contains characters that are not allowed."))

@@ -35,10 +35,10 @@ def build(url: str, posts: int) -> int:
     import sqlalchemy as sa
 
     from app import create_app
+    from app.cli.seed import make_body
     from app.extensions import db
     from app.models import Post, User, utcnow
-    from app.seed import make_body
-    from app.services.search import normalize_text
+    from app.search.text import normalize_text
 
     app = create_app()
     with app.app_context():

@@ -79,7 +79,7 @@ def main() -> int:
     app.add_url_rule("/floor/api", "floor_api", token_auth_required(lambda: jsonify({})))
 
     with app.app_context():
-        reader = db.session.scalar(sa.select(User).order_by(sa.func.abs(User.following_count_ - 100)).limit(1))
+        reader = db.session.scalar(sa.select(User).order_by(sa.func.abs(User.following_counter - 100)).limit(1))
         if reader is None:
             raise SystemExit("The database is empty: seed it with bench/run.py first.")
         username = reader.username

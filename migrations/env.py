@@ -5,10 +5,14 @@ import logging
 from alembic import context
 from flask import current_app
 
+from app.search.backends.database import unmapped_names
+
 config = context.config
 log = logging.getLogger("alembic.env")
 
 db = current_app.extensions["migrate"].db
+# The database search index of `post` (columns, indexes, SQLite's FTS tables) is not mapped by any model.
+UNMAPPED_NAMES, UNMAPPED_TABLE_PREFIX = unmapped_names("post")
 target_metadata = db.metadata
 config.set_main_option("sqlalchemy.url", db.engine.url.render_as_string(hide_password=False).replace("%", "%%"))
 
@@ -29,8 +33,6 @@ def skip_empty_autogenerate(context_, revision, directives) -> None:
 
 def include_name(name, type_, parent_names) -> bool:
     """Leave the database search objects, which the models do not map, out of comparisons."""
-    from app.services.search.database import UNMAPPED_NAMES, UNMAPPED_TABLE_PREFIX
-
     if type_ == "table" and name and name.startswith(UNMAPPED_TABLE_PREFIX):
         return False
     return name not in UNMAPPED_NAMES

@@ -3,15 +3,16 @@
 import hashlib
 from functools import wraps
 
-from flask import current_app, g, request
+from flask import g, request
 from flask_limiter.util import get_remote_address
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Unauthorized
 
-from app.api import bp
+from app.api.blueprint import bp
 from app.api.errors import documents_errors
 from app.extensions import db, limiter
 from app.models import User
+from app.web.rate_limits import account_name, api_limit, auth_limit
 
 # A token is 32 hex characters; anything much longer is not worth a database query.
 MAX_TOKEN_LENGTH = 64
@@ -57,15 +58,7 @@ def basic_account_key() -> str:
         auth = None
     if auth is None or auth.type != "basic" or not auth.username:
         return "basic-ip:" + get_remote_address()
-    return "basic-account:" + auth.username.strip().lower()[:120]
-
-
-def api_rate_limit() -> str:
-    return current_app.config.get("RATELIMIT_API", "300 per minute")
-
-
-def auth_rate_limit() -> str:
-    return current_app.config["RATELIMIT_AUTH"]
+    return "basic-account:" + account_name(auth.username)
 
 
 def _unauthorized(scheme: str, message: str, **params: str) -> Unauthorized:
@@ -86,10 +79,8 @@ def basic_auth_required(view):
     wrapper = bp.doc(security=[{"basicAuth": []}])(wrapper)
     wrapper = documents_errors(401, 429)(wrapper)
     # Per account too, so guessing one password from many addresses is slowed down; only failures count.
-    wrapper = limiter.limit(auth_rate_limit, key_func=basic_account_key, deduct_when=lambda r: r.status_code == 401)(
-        wrapper
-    )
-    return limiter.limit(auth_rate_limit, key_func=get_remote_address)(wrapper)
+    wrapper = limiter.limit(auth_limit, key_func=basic_account_key, deduct_when=lambda r: r.status_code == 401)(wrapper)
+    return limiter.limit(auth_limit, key_func=get_remote_address)(wrapper)
 
 
 def token_auth_required(view):
@@ -109,4 +100,4 @@ def token_auth_required(view):
     wrapper = bp.doc(security=[{"bearerAuth": []}])(wrapper)
     wrapper = documents_errors(401, 429)(wrapper)
     # One budget per token across every authenticated endpoint.
-    return limiter.shared_limit(api_rate_limit, scope="api-token", key_func=token_rate_key)(wrapper)
+    return limiter.shared_limit(api_limit, scope="api-token", key_func=token_rate_key)(wrapper)

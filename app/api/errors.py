@@ -6,7 +6,7 @@ from typing import Any
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
-from app.api import bp
+from app.api.blueprint import bp
 from app.extensions import db
 
 # Headers of an HTTPException worth passing on to the client.

@@ -3,13 +3,15 @@
 import sqlalchemy.orm as so
 from flask import abort, g
 
-from app.api import bp, schemas
+from app.api import schemas
 from app.api.auth import token_auth_required
+from app.api.blueprint import bp
 from app.api.errors import documents_errors
 from app.api.pagination import paginated
+from app.api.representation import collection, dump
 from app.extensions import db
 from app.models import Message, User
-from app.models.mixins import collection_dict
+from app.pagination import count, paginate
 
 
 def recipient_or_404(data: dict) -> User:
@@ -34,9 +36,7 @@ def get_messages(page: int, per_page: int):
         .options(so.joinedload(Message.author), so.joinedload(Message.recipient))
         .order_by(Message.timestamp.desc(), Message.id.desc())
     )
-    result = db.paginate(query, page=page, per_page=per_page, error_out=False)
-    items = [message.to_dict() for message in result.items]
-    return collection_dict(items, page, per_page, result.total or 0, "api.get_messages")
+    return collection(paginate(query, page, per_page, total=count(query)), "api.get_messages")
 
 
 @bp.route("/messages", methods=["POST"])
@@ -49,4 +49,4 @@ def send_message(data: dict):
     recipient = recipient_or_404(data)
     message = g.current_user.send_message(recipient, data["body"])
     db.session.commit()
-    return message.to_dict()
+    return dump(message)

@@ -2,12 +2,13 @@
 
 from flask import g
 
-from app.api import bp, schemas
+from app.api import schemas
 from app.api.auth import token_auth_required
+from app.api.blueprint import bp
 from app.api.pagination import paginated
-from app.extensions import db
+from app.api.representation import collection
 from app.models import Notification
-from app.models.mixins import collection_dict
+from app.pagination import count, paginate
 
 
 class NotificationArgs(schemas.NotificationArgs, schemas.PaginationArgs):
@@ -25,6 +26,4 @@ def get_notifications(since: float, page: int, per_page: int):
         .where(Notification.timestamp > since)
         .order_by(Notification.timestamp.asc(), Notification.id.asc())
     )
-    result = db.paginate(query, page=page, per_page=per_page, error_out=False)
-    items = [{"name": n.name, "data": n.get_data(), "timestamp": n.timestamp} for n in result.items]
-    return collection_dict(items, page, per_page, result.total or 0, "api.get_notifications", since=since)
+    return collection(paginate(query, page, per_page, total=count(query)), "api.get_notifications", since=since)

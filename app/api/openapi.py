@@ -6,8 +6,8 @@ import flask_swagger_ui
 from flask import Blueprint, Flask, abort, current_app, render_template, send_from_directory
 from flask_smorest import Api
 
-from app import __version__
 from app.api.schemas import Error
+from config import VERSION
 
 # Swagger UI's files, shipped inside the flask-swagger-ui package (the page itself is ours).
 SWAGGER_UI_DIR = Path(flask_swagger_ui.__file__).parent / "dist"
@@ -33,7 +33,7 @@ def init_openapi(app: Flask, blueprint) -> None:
         app,
         spec_kwargs={
             "title": "Microblog API",
-            "version": __version__,
+            "version": VERSION,
             "openapi_version": "3.0.3",
             "info": {"description": "Post, follow, message, search and export, as on the site."},
         },

@@ -3,7 +3,7 @@
 from functools import wraps
 from typing import Any
 
-from app.api import bp
+from app.api.blueprint import bp
 from app.api.schemas import MAX_PER_PAGE, PaginationArgs
 
 

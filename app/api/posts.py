@@ -4,13 +4,16 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import abort, g, url_for
 
-from app.api import bp, schemas
+from app.api import schemas
 from app.api.auth import token_auth_required
+from app.api.blueprint import bp
 from app.api.errors import documents_errors
 from app.api.pagination import paginated
+from app.api.representation import dump
 from app.api.users import ID, user_or_404
 from app.extensions import db
 from app.models import Post, User
+from app.translate import detect_language
 
 
 def post_or_404(id: int) -> Post:
@@ -30,9 +33,9 @@ def post_or_404(id: int) -> Post:
 @documents_errors(413, 415)
 def create_post(data: dict):
     """Publish a post as the token's user; its language is detected."""
-    post = Post.publish(g.current_user, data["body"])
+    post = Post.publish(g.current_user, data["body"], detect_language(data["body"]))
     db.session.commit()
-    return post.to_dict(), {"Location": url_for("api.get_post", id=post.id)}
+    return dump(post), {"Location": url_for("api.get_post", id=post.id)}
 
 
 @bp.route(f"/posts/{ID}", methods=["GET"])
@@ -41,7 +44,7 @@ def create_post(data: dict):
 @documents_errors(404)
 def get_post(id: int):
     """Return one post."""
-    return post_or_404(id).to_dict()
+    return dump(post_or_404(id))
 
 
 @bp.route(f"/posts/{ID}", methods=["DELETE"])
@@ -67,7 +70,7 @@ def get_user_posts(id: int, page: int, per_page: int):
     """Return a page of a user's posts, newest first."""
     user = user_or_404(id)
     query = Post.newest_first(user.posts.select())
-    return Post.to_collection_dict(query, page, per_page, "api.get_user_posts", total=user.post_count, id=id)
+    return Post.to_collection_dict(query, page, per_page, "api.get_user_posts", total=user.posts_counter, id=id)
 
 
 @bp.route("/timeline", methods=["GET"])

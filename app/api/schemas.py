@@ -1,21 +1,25 @@
 """Marshmallow schemas: they validate input at the edge, shape output and make the OpenAPI document."""
 
-import unicodedata
+import operator
+from collections.abc import Callable
+from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+from flask import url_for
+from marshmallow import RAISE, Schema, ValidationError, fields, missing, validate, validates_schema
 
-from app.validators import is_valid_username
+from app import models
+from app.pagination import MAX_PAGE
+from app.validators import is_printable, is_valid_username
+from app.web.urls import id_url
 
 MAX_ID = 2**31 - 1
-MAX_PAGE = 100_000
 MAX_PER_PAGE = 100
 
 
 def printable(value: str) -> None:
     """Refuse null bytes, other control characters and unpaired surrogates (line breaks are fine)."""
-    for ch in value:
-        if ch not in "\n\r\t" and unicodedata.category(ch) in {"Cc", "Cs", "Co", "Cn"}:
-            raise ValidationError("Contains characters that are not allowed.")
+    if not is_printable(value):
+        raise ValidationError("Contains characters that are not allowed.")
 
 
 def username(value: str) -> None:
@@ -117,58 +121,100 @@ class Token(Schema):
     token = fields.String(required=True)
 
 
+class Computed:
+    """A field whose value `compute(obj)` derives from the whole object; documented as its base type."""
+
+    def __init__(self, compute: Callable[[Any], Any], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.compute = compute
+
+    def get_value(self, obj: Any, attr: str, accessor: Any = None, default: Any = missing) -> Any:
+        return self.compute(obj)
+
+
+class Link(Computed, fields.String):
+    """A URL built from the object."""
+
+
+class ComputedString(Computed, fields.String):
+    """A string built from the object."""
+
+
+class ComputedInteger(Computed, fields.Integer):
+    """An integer built from the object."""
+
+
+class ComputedRaw(Computed, fields.Raw):
+    """Any JSON value built from the object."""
+
+
+class Links(fields.Nested):
+    """The `_links` of a resource: a nested schema whose fields are read from the resource itself."""
+
+    def get_value(self, obj: Any, attr: str, accessor: Any = None, default: Any = missing) -> Any:
+        return obj
+
+
+def id_link(endpoint: str, attribute: str = "id") -> Link:
+    """Return a link to `endpoint` for the integer id in the object's `attribute`."""
+    read = operator.attrgetter(attribute)
+    return Link(lambda obj: id_url(endpoint, read(obj)), required=True)
+
+
 class UserLinks(Schema):
-    self = fields.String(required=True)
-    followers = fields.String(required=True)
-    following = fields.String(required=True)
-    avatar = fields.String(required=True)
+    self = id_link("api.get_user")
+    followers = id_link("api.get_followers")
+    following = id_link("api.get_following")
+    avatar = Link(lambda user: user.avatar(128), required=True)
 
 
 class User(Schema):
     id = fields.Integer(required=True)
     username = fields.String(required=True)
     email = fields.String(metadata={"description": "Only on your own record."})
-    last_seen = fields.String(allow_none=True, metadata={"format": "date-time"})
+    last_seen = fields.DateTime(allow_none=True)
     about_me = fields.String(allow_none=True)
-    post_count = fields.Integer(required=True)
-    follower_count = fields.Integer(required=True)
-    following_count = fields.Integer(required=True)
-    links = fields.Nested(UserLinks, data_key="_links", attribute="_links", required=True)
+    post_count = fields.Integer(required=True, attribute="posts_counter")
+    follower_count = fields.Integer(required=True, attribute="followers_counter")
+    following_count = fields.Integer(required=True, attribute="following_counter")
+    links = Links(UserLinks, data_key="_links", required=True)
 
 
 class PostLinks(Schema):
-    self = fields.String(required=True)
-    author = fields.String(required=True)
+    self = id_link("api.get_post")
+    author = id_link("api.get_user", "user_id")
 
 
 class Post(Schema):
     id = fields.Integer(required=True)
     body = fields.String(required=True)
-    timestamp = fields.String(required=True, metadata={"format": "date-time"})
-    language = fields.String(required=True)
-    author_id = fields.Integer(required=True)
-    author = fields.String(required=True, metadata={"description": "The author's username."})
-    links = fields.Nested(PostLinks, data_key="_links", attribute="_links", required=True)
+    timestamp = fields.DateTime(required=True)
+    language = ComputedString(lambda post: post.language or "", required=True)
+    author_id = fields.Integer(required=True, attribute="user_id")
+    author = fields.String(
+        required=True, attribute="author.username", metadata={"description": "The author's username."}
+    )
+    links = Links(PostLinks, data_key="_links", required=True)
 
 
 class Message(Schema):
     id = fields.Integer(required=True)
     body = fields.String(required=True)
-    timestamp = fields.String(required=True, metadata={"format": "date-time"})
+    timestamp = fields.DateTime(required=True)
     sender_id = fields.Integer(required=True)
-    sender = fields.String(required=True)
+    sender = fields.String(required=True, attribute="author.username")
     recipient_id = fields.Integer(required=True)
-    recipient = fields.String(required=True)
+    recipient = fields.String(required=True, attribute="recipient.username")
 
 
 class Notification(Schema):
     name = fields.String(required=True)
-    data = fields.Raw(required=True, allow_none=True)
+    data = ComputedRaw(lambda notification: notification.get_data(), required=True, allow_none=True)
     timestamp = fields.Float(required=True)
 
 
 class TaskLinks(Schema):
-    self = fields.String(required=True)
+    self = Link(lambda task: url_for("api.get_task", id=task.id), required=True)
 
 
 class Task(Schema):
@@ -178,8 +224,8 @@ class Task(Schema):
     complete = fields.Boolean(required=True)
     failed = fields.Boolean(required=True)
     error = fields.String(allow_none=True)
-    progress = fields.Integer(required=True)
-    links = fields.Nested(TaskLinks, data_key="_links", attribute="_links", required=True)
+    progress = ComputedInteger(lambda task: task.get_progress(), required=True)
+    links = Links(TaskLinks, data_key="_links", required=True)
 
 
 class PageMeta(Schema):
@@ -211,3 +257,13 @@ UserCollection = collection(User, "UserCollection")
 PostCollection = collection(Post, "PostCollection")
 MessageCollection = collection(Message, "MessageCollection")
 NotificationCollection = collection(Notification, "NotificationCollection")
+
+# The representation of each model in API responses (see app.api.representation).
+REPRESENTATIONS: dict[type, Schema] = {
+    # A user's email address is shown only on request (on their own record).
+    models.User: User(exclude=("email",)),
+    models.Post: Post(),
+    models.Message: Message(),
+    models.Notification: Notification(),
+    models.Task: Task(),
+}

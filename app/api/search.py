@@ -1,10 +1,12 @@
 """Full-text search of posts."""
 
-from app.api import bp, schemas
+from app.api import schemas
 from app.api.auth import token_auth_required
+from app.api.blueprint import bp
 from app.api.pagination import paginated
+from app.api.representation import collection
 from app.models import Post
-from app.models.mixins import collection_dict
+from app.pagination import found_page
 
 
 @bp.route("/search", methods=["GET"])
@@ -14,4 +16,4 @@ from app.models.mixins import collection_dict
 def search_posts(q: str, page: int, per_page: int):
     """Return a page of the posts matching `q`, best match first."""
     posts, total = Post.search(q, page, per_page)
-    return collection_dict(Post.page_to_dicts(posts), page, per_page, total, "api.search_posts", q=q)
+    return collection(found_page(posts, page, per_page, total), "api.search_posts", q=q)

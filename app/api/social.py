@@ -2,8 +2,8 @@
 
 from flask import abort, g
 
-from app.api import bp
 from app.api.auth import token_auth_required
+from app.api.blueprint import bp
 from app.api.errors import documents_errors
 from app.api.users import ID, user_or_404
 from app.extensions import db

@@ -3,27 +3,14 @@
 from flask import abort, g, url_for
 from werkzeug.exceptions import ServiceUnavailable
 
-from app.api import bp, schemas
+from app.api import schemas
 from app.api.auth import token_auth_required
+from app.api.blueprint import bp
 from app.api.errors import documents_errors
+from app.api.representation import dump
 from app.extensions import db
 from app.models import Task
-from app.services.jobs import JobsUnavailable
-from app.tasks import start_export
-
-
-def task_dict(task: Task) -> dict:
-    """Return a task's API representation."""
-    return {
-        "id": task.id,
-        "name": task.name,
-        "description": task.description,
-        "complete": task.complete,
-        "failed": task.failed,
-        "error": task.error,
-        "progress": task.get_progress(),
-        "_links": {"self": url_for("api.get_task", id=task.id)},
-    }
+from app.tasks import JobsUnavailable, start_export
 
 
 @bp.route("/tasks/export_posts", methods=["POST"])
@@ -38,7 +25,7 @@ def export_posts():
         raise ServiceUnavailable("Exports are unavailable right now. Please try again later.", retry_after=30) from None
     if task is None:
         abort(409, "An export of your posts is already running.")
-    return task_dict(task), {"Location": url_for("api.get_task", id=task.id)}
+    return dump(task), {"Location": url_for("api.get_task", id=task.id)}
 
 
 @bp.route("/tasks/<string(maxlength=36):id>", methods=["GET"])
@@ -53,4 +40,4 @@ def get_task(id: str):
     if task.user_id != g.current_user.id:
         abort(403, "This task is not yours.")
     task.fail_if_stale()
-    return task_dict(task)
+    return dump(task)

@@ -2,8 +2,9 @@
 
 from flask import g
 
-from app.api import bp, schemas
+from app.api import schemas
 from app.api.auth import basic_auth_required, token_auth_required
+from app.api.blueprint import bp
 from app.extensions import db
 
 

@@ -5,12 +5,15 @@ from flask import abort, g, url_for
 from flask_limiter.util import get_remote_address
 from sqlalchemy.exc import IntegrityError
 
-from app.api import bp, schemas
-from app.api.auth import auth_rate_limit, token_auth_required
+from app.api import schemas
+from app.api.auth import token_auth_required
+from app.api.blueprint import bp
 from app.api.errors import documents_errors
 from app.api.pagination import paginated
+from app.api.representation import dump
 from app.extensions import db, limiter
 from app.models import User
+from app.web.rate_limits import auth_limit
 
 # Ids past the database's integer range are simply not found (see user_or_404).
 ID = "<int:id>"
@@ -22,6 +25,11 @@ def user_or_404(id: int) -> User:
     if user is None:
         abort(404, "There is no user with this id.")
     return user
+
+
+def own_or_public(user: User) -> dict:
+    """Return the user's representation, with the email address only on the caller's own record."""
+    return dump(user, include=("email",) if user.id == g.current_user.id else ())
 
 
 def check_unique(data: dict, user: User | None = None) -> None:
@@ -51,7 +59,7 @@ def commit_unique() -> None:
 @documents_errors(404)
 def get_user(id: int):
     """Return one user; `email` only on your own record."""
-    return user_or_404(id).to_dict(include_email=id == g.current_user.id)
+    return own_or_public(user_or_404(id))
 
 
 @bp.route("/users", methods=["GET"])
@@ -86,7 +94,7 @@ def get_following(id: int, page: int, per_page: int):
 
 
 @bp.route("/users", methods=["POST"])
-@limiter.limit(auth_rate_limit, key_func=get_remote_address)
+@limiter.limit(auth_limit, key_func=get_remote_address)
 @bp.arguments(schemas.UserCreate)
 @bp.response(201, schemas.User, headers={"Location": {"schema": {"type": "string"}}})
 @documents_errors(409, 413, 415, 429)
@@ -97,7 +105,7 @@ def create_user(data: dict):
     user.from_dict(data, new_user=True)
     db.session.add(user)
     commit_unique()
-    return user.to_dict(include_email=True), {"Location": url_for("api.get_user", id=user.id)}
+    return dump(user, include=("email",)), {"Location": url_for("api.get_user", id=user.id)}
 
 
 @bp.route(f"/users/{ID}", methods=["PUT"])
@@ -113,4 +121,4 @@ def update_user(data: dict, id: int):
     check_unique(data, user)
     user.from_dict(data, new_user=False)
     commit_unique()
-    return user.to_dict(include_email=True)
+    return dump(user, include=("email",))

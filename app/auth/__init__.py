@@ -1,7 +1,5 @@
 """Registration, login and password reset."""
 
-from flask import Blueprint
+from app.auth.routes import bp
 
-bp = Blueprint("auth", __name__)
-
-from app.auth import routes  # noqa: E402,F401
+__all__ = ["bp"]

@@ -4,32 +4,20 @@ import secrets
 from functools import cache
 
 import sqlalchemy as sa
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.auth import bp
 from app.auth.email import send_password_reset_email
 from app.auth.forms import LoginForm, RegistrationForm, ResetPasswordForm, ResetPasswordRequestForm
 from app.extensions import db, limiter
 from app.models import User
-from app.security import is_safe_next
+from app.web.rate_limits import auth_limit, form_account_key
+from app.web.security import is_safe_next
 
-
-def auth_limit() -> str:
-    """Return the rate limit for sensitive auth forms, per client address and per account."""
-    return current_app.config["RATELIMIT_AUTH"]
-
-
-def account_key(field: str):
-    """Return a rate-limit key function for the account named in a form field."""
-
-    def key() -> str:
-        return f"{request.endpoint}:{(request.form.get(field) or '').strip().lower()[:120]}"
-
-    return key
+bp = Blueprint("auth", __name__)
 
 
 @cache
@@ -47,7 +35,7 @@ def _check_password_in_constant_time(user: User | None, password: str) -> bool:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(auth_limit, methods=["POST"])
-@limiter.limit(auth_limit, methods=["POST"], key_func=account_key("username"))
+@limiter.limit(auth_limit, methods=["POST"], key_func=form_account_key("username"))
 def login():
     """Sign a user in and send them to a local `next` page."""
     if current_user.is_authenticated:
@@ -82,7 +70,7 @@ def logout():
 
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit(auth_limit, methods=["POST"])
-@limiter.limit(auth_limit, methods=["POST"], key_func=account_key("username"))
+@limiter.limit(auth_limit, methods=["POST"], key_func=form_account_key("username"))
 def register():
     """Create an account."""
     if current_user.is_authenticated:
@@ -106,7 +94,7 @@ def register():
 
 @bp.route("/reset_password_request", methods=["GET", "POST"])
 @limiter.limit(auth_limit, methods=["POST"])
-@limiter.limit(auth_limit, methods=["POST"], key_func=account_key("email"))
+@limiter.limit(auth_limit, methods=["POST"], key_func=form_account_key("email"))
 def reset_password_request():
     """Email a reset link; the answer is the same whether or not the address is known."""
     if current_user.is_authenticated:

@@ -3,16 +3,18 @@
 import logging
 
 import sqlalchemy.exc
-from flask import g, render_template, request
+from flask import Blueprint, g, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+from werkzeug.http import HTTP_STATUS_CODES
 
-from app.errors import bp
 from app.extensions import db, login
 from app.search import SearchUnavailable
 
 log = logging.getLogger(__name__)
+
+bp = Blueprint("errors", __name__)
 
 # Friendly words for each status the site answers with.
 MESSAGES = {
@@ -39,8 +41,6 @@ def wants_json() -> bool:
 
 def error_response(status: int, message: str | None = None, headers=None):
     """Return the error as JSON `{error, message}` or as an HTML page."""
-    from werkzeug.http import HTTP_STATUS_CODES
-
     reason = HTTP_STATUS_CODES.get(status, "Unknown Error")
     text = message or str(MESSAGES.get(status, reason))
     if wants_json():

@@ -1,7 +1,5 @@
 """The site itself: timelines, profiles, messages and notifications."""
 
-from flask import Blueprint
+from app.main.routes import bp
 
-bp = Blueprint("main", __name__)
-
-from app.main import health, routes  # noqa: E402,F401
+__all__ = ["bp"]

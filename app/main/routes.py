@@ -4,20 +4,21 @@ import math
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import abort, current_app, flash, g, jsonify, redirect, render_template, request, url_for
-from flask_babel import _, get_locale
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, session, url_for
+from flask_babel import _
 from flask_login import current_user, login_required
 
 from app import translate as translator
 from app.extensions import db
-from app.main import bp
 from app.main.forms import EditProfileForm, EmptyForm, MessageForm, PostForm
 from app.models import Message, Notification, Post, User, utcnow
-from app.pagination import page_arg, paginate
-from app.security import is_safe_next
-from app.services import jobs
-from app.tasks import start_export
+from app.pagination import found_page, page_arg, paginate_request
+from app.tasks import JobsUnavailable, start_export
+from app.translate import detect_language
 from app.validators import is_valid_username
+from app.web.security import is_safe_next
+
+bp = Blueprint("main", __name__)
 
 
 def get_user_or_404(username: str) -> User:
@@ -30,12 +31,6 @@ def get_user_or_404(username: str) -> User:
     return user
 
 
-@bp.before_app_request
-def remember_locale() -> None:
-    """Resolve the UI language once per request; templates read it as `g.locale`."""
-    g.locale = str(get_locale())
-
-
 @bp.route("/", methods=["GET", "POST"])
 @bp.route("/index", methods=["GET", "POST"])
 @login_required
@@ -43,11 +38,11 @@ def index():
     """Show the home timeline and take new posts."""
     form = PostForm()
     if form.validate_on_submit():
-        Post.publish(current_user, form.post.data)
+        Post.publish(current_user, form.post.data, detect_language(form.post.data))
         db.session.commit()
         flash(_("Your post is now live!"), "success")
         return redirect(url_for("main.index"))
-    posts = paginate(current_user.following_posts(), current_app.config["POSTS_PER_PAGE"], Post.fetch_page)
+    posts = paginate_request(current_user.following_posts(), current_app.config["POSTS_PER_PAGE"], Post.fetch_page)
     return render_template("main/index.html", title=_("Home"), form=form, posts=posts, endpoint="main.index")
 
 
@@ -55,7 +50,7 @@ def index():
 @login_required
 def explore():
     """Show everyone's posts, newest first."""
-    posts = paginate(Post.newest_first(), current_app.config["POSTS_PER_PAGE"], Post.fetch_page)
+    posts = paginate_request(Post.newest_first(), current_app.config["POSTS_PER_PAGE"], Post.fetch_page)
     return render_template("main/index.html", title=_("Explore"), posts=posts, endpoint="main.explore")
 
 
@@ -64,7 +59,9 @@ def explore():
 def user(username: str):
     """Show a profile and its posts."""
     user = get_user_or_404(username)
-    posts = paginate(Post.newest_first(user.posts.select()), current_app.config["POSTS_PER_PAGE"], Post.fetch_page)
+    posts = paginate_request(
+        Post.newest_first(user.posts.select()), current_app.config["POSTS_PER_PAGE"], Post.fetch_page
+    )
     export_task = failed_export = None
     if user == current_user:
         export_task = current_user.get_task_in_progress("export_posts")
@@ -78,7 +75,7 @@ def user(username: str):
         form=EmptyForm(),
         export_task=export_task,
         failed_export=failed_export,
-        jobs_available=jobs.jobs_available() if user == current_user else True,
+        jobs_available=current_app.extensions["tasks"].available() if user == current_user else True,
         endpoint="main.user",
         endpoint_args={"username": user.username},
     )
@@ -210,19 +207,16 @@ def search():
     page = page_arg()
     per_page = current_app.config["POSTS_PER_PAGE"]
     posts, total = Post.search(query, page, per_page)
-    if page > 1 and not posts:
+    results = found_page(posts, page, per_page, total)
+    if page > 1 and not results.items:
         abort(404)
-    pages = max(1, math.ceil(total / per_page))
-    next_url = url_for("main.search", q=query, page=page + 1) if page < pages else None
-    prev_url = url_for("main.search", q=query, page=page - 1) if page > 1 else None
     return render_template(
         "main/search.html",
         title=_("Search"),
         query=query,
-        posts=posts,
-        total=total,
-        next_url=next_url,
-        prev_url=prev_url,
+        posts=results,
+        endpoint="main.search",
+        endpoint_args={"q": query},
     )
 
 
@@ -254,7 +248,7 @@ def messages():
         .options(so.joinedload(Message.author))
         .order_by(Message.timestamp.desc(), Message.id.desc())
     )
-    messages = paginate(query, current_app.config["POSTS_PER_PAGE"])
+    messages = paginate_request(query, current_app.config["POSTS_PER_PAGE"])
     return render_template("main/messages.html", title=_("Messages"), messages=messages, endpoint="main.messages")
 
 
@@ -286,7 +280,7 @@ def export_posts():
         abort(400)
     try:
         task = start_export(current_user)
-    except jobs.JobsUnavailable:
+    except JobsUnavailable:
         flash(_("Exports are unavailable right now. Please try again later."), "danger")
     else:
         if task is None:
@@ -299,8 +293,6 @@ def export_posts():
 @bp.route("/language/<code>", methods=["POST"])
 def set_language(code: str):
     """Remember the chosen interface language (for the account, or the browser session)."""
-    from flask import session
-
     if code not in current_app.config["LANGUAGES"]:
         abort(404)
     if current_user.is_authenticated:
@@ -309,8 +301,3 @@ def set_language(code: str):
     session["locale"] = code
     next_page = request.form.get("next")
     return redirect(next_page if is_safe_next(next_page) else url_for("main.index"))
-
-
-@bp.app_context_processor
-def inject_translator_flag() -> dict:
-    return {"translator_enabled": translator.translator_configured()}

@@ -1,19 +1,20 @@
 """A private message between two users."""
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from app.extensions import db
+from app.models.mixins import PaginatedAPIMixin
 from app.models.types import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from app.models.user import User
 
 
-class Message(db.Model):
+class Message(PaginatedAPIMixin, db.Model):
     """A message of at most 140 characters from `author` to `recipient`."""
 
     __table_args__ = (sa.Index("ix_message_recipient_id_timestamp", "recipient_id", "timestamp"),)
@@ -31,15 +32,3 @@ class Message(db.Model):
 
     def __repr__(self) -> str:
         return f"<Message {self.body}>"
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the API representation of this message (load author and recipient with it)."""
-        return {
-            "id": self.id,
-            "body": self.body,
-            "timestamp": self.timestamp.isoformat(),
-            "sender_id": self.sender_id,
-            "sender": self.author.username,
-            "recipient_id": self.recipient_id,
-            "recipient": self.recipient.username,
-        }

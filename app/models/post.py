@@ -1,7 +1,7 @@
 """A short public post."""
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Optional
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -9,9 +9,6 @@ import sqlalchemy.orm as so
 from app.extensions import db
 from app.models.mixins import PaginatedAPIMixin, SearchableMixin
 from app.models.types import UTCDateTime, utcnow
-from app.services.search import normalize_text
-from app.services.search.database import install_ddl_events
-from app.urls import id_url
 
 if TYPE_CHECKING:
     from app.models.user import User
@@ -34,18 +31,13 @@ class Post(SearchableMixin, PaginatedAPIMixin, db.Model):
     timestamp: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
     language: so.Mapped[Optional[str]] = so.mapped_column(sa.String(5))
-    # The body as the database search indexes it (see app.services.search.normalize_text).
+    # The body as the database search indexes it, kept by the search service (app.search.events).
     search_text: so.Mapped[Optional[str]] = so.mapped_column(sa.Text, deferred=True)
 
     author: so.Mapped["User"] = so.relationship(back_populates="posts")
 
     def __repr__(self) -> str:
         return f"<Post {self.body}>"
-
-    @so.validates("body")
-    def _keep_search_text(self, key: str, body: str) -> str:
-        self.search_text = normalize_text(body)
-        return body
 
     @classmethod
     def newest_first(cls, query: sa.Select | None = None) -> sa.Select:
@@ -71,47 +63,26 @@ class Post(SearchableMixin, PaginatedAPIMixin, db.Model):
         return list(db.session.scalars(page).unique())
 
     @classmethod
-    def publish(cls, author: "User", body: str) -> "Post":
-        """Add a new post by `author`, with its language detected (the caller commits)."""
-        from app.services.language import detect_language
-
-        body = body.strip()
-        post = cls(body=body, author=author, language=detect_language(body))
+    def publish(cls, author: "User", body: str, language: str) -> "Post":
+        """Add a new post by `author` in `language` (from app.translate.detect_language); the caller commits."""
+        post = cls(body=body.strip(), author=author, language=language)
         db.session.add(post)
         return post
 
     @classmethod
     def search_options(cls) -> list:
+        """Load each result's author with it."""
         return [so.joinedload(cls.author)]
 
-    @classmethod
-    def page_to_dicts(cls, items: list["Post"]) -> list[dict[str, Any]]:
-        """Return the API representations of a page of posts, loading missing authors in one query."""
-        from app.models.user import User
+    def card_key(self, locale: str, offer_translation: bool, mount: str) -> tuple:
+        """Return the fragment-cache key of this post's card: everything the card shows.
 
-        missing = {post.user_id for post in items if "author" not in so.attributes.instance_dict(post)}
-        if missing:
-            # Loaded users sit in the identity map, so `post.author` below needs no query of its own.
-            db.session.scalars(sa.select(User).where(User.id.in_(missing))).all()
-        return [post.to_dict() for post in items]
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the API representation of this post."""
-        return {
-            "id": self.id,
-            "body": self.body,
-            "timestamp": self.timestamp.isoformat(),
-            "language": self.language or "",
-            "author_id": self.user_id,
-            "author": self.author.username,
-            "_links": {
-                "self": id_url("api.get_post", self.id),
-                "author": id_url("api.get_user", self.user_id),
-            },
-        }
-
-
-install_ddl_events(Post.__table__)
+        The post itself (posts are never edited), its author's name and email (the avatar), the
+        reader's language, whether a "Translate" link is offered, and the path the app is mounted
+        at (every link starts with it). See `_post.html`.
+        """
+        author = self.author
+        return ("post", self.id, author.username, author.email, locale, offer_translation, mount)
 
 
 def _count_post(mapper, connection, post: Post) -> None:
@@ -123,10 +94,12 @@ def _uncount_post(mapper, connection, post: Post) -> None:
     _change_post_count(connection, post.user_id, -1)
 
 
-def _change_post_count(connection, user_id: int, delta: int) -> None:
-    from app.models.user import User
+# The counter's column, without importing the User model (which imports this module).
+_users = sa.table("user", sa.column("id"), sa.column("post_count"))
 
-    users = User.__table__
+
+def _change_post_count(connection, user_id: int, delta: int) -> None:
+    users = _users
     connection.execute(sa.update(users).where(users.c.id == user_id).values(post_count=users.c.post_count + delta))
 
 

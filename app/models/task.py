@@ -45,10 +45,8 @@ class Task(db.Model):
         return sa.and_(cls.complete.is_(False), cls.failed.is_(False))
 
     def get_rq_job(self):
-        """Return the RQ job, or None without Redis or when the job is gone."""
-        from app.services import jobs
-
-        return jobs.fetch_rq_job(self.id)
+        """Return the RQ job, or None without Redis or when the job is gone (asks the app's task runner)."""
+        return current_app.extensions["tasks"].fetch_job(self.id)
 
     def fail_if_stale(self) -> bool:
         """Mark a running task failed when it showed no sign of life for too long; return whether it did."""

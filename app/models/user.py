@@ -5,7 +5,7 @@ import json
 import secrets
 import time
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any, NamedTuple, Optional
+from typing import Any, NamedTuple, Optional
 
 import jwt
 import sqlalchemy as sa
@@ -15,15 +15,12 @@ from flask_login import UserMixin
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
+from app.models.message import Message
 from app.models.mixins import PaginatedAPIMixin
+from app.models.notification import Notification
+from app.models.post import Post
+from app.models.task import Task
 from app.models.types import UTCDateTime, utcnow
-from app.urls import id_url
-
-if TYPE_CHECKING:
-    from app.models.message import Message
-    from app.models.notification import Notification
-    from app.models.post import Post
-    from app.models.task import Task
 
 followers = sa.Table(
     "followers",
@@ -71,11 +68,11 @@ class User(PaginatedAPIMixin, UserMixin, db.Model):
     is_admin: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
     # How many posts the user wrote, kept by the Post insert/delete events in the writer's transaction:
     # profiles, API lists and timeline totals read it instead of counting up to 100,000 rows.
-    post_count: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
-    # Kept by follow()/unfollow() in the same transaction as the followers row. The attribute for the
-    # "following_count" column ends in "_" because following_count() is the counting method.
-    follower_count: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
-    following_count_: so.Mapped[int] = so.mapped_column("following_count", default=0, server_default="0")
+    # The tutorial's posts_count(), followers_count() and following_count() read these counters afresh.
+    posts_counter: so.Mapped[int] = so.mapped_column("post_count", default=0, server_default="0")
+    # Kept by follow()/unfollow() in the same transaction as the followers row.
+    followers_counter: so.Mapped[int] = so.mapped_column("follower_count", default=0, server_default="0")
+    following_counter: so.Mapped[int] = so.mapped_column("following_count", default=0, server_default="0")
     token: so.Mapped[Optional[str]] = so.mapped_column(sa.String(32), unique=True)
     token_expiration: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime)
 
@@ -215,28 +212,28 @@ class User(PaginatedAPIMixin, UserMixin, db.Model):
 
     def followers_count(self) -> int:
         """Return how many users follow this one (read fresh from the counter column)."""
-        return db.session.scalar(sa.select(User.follower_count).where(User.id == self.id)) or 0
+        return db.session.scalar(sa.select(User.followers_counter).where(User.id == self.id)) or 0
 
     def following_count(self) -> int:
         """Return how many users this one follows (read fresh from the counter column)."""
-        return db.session.scalar(sa.select(User.following_count_).where(User.id == self.id)) or 0
+        return db.session.scalar(sa.select(User.following_counter).where(User.id == self.id)) or 0
 
     def posts_count(self) -> int:
         """Return how many posts this user wrote (read fresh from the counter column)."""
-        return db.session.scalar(sa.select(User.post_count).where(User.id == self.id)) or 0
+        return db.session.scalar(sa.select(User.posts_counter).where(User.id == self.id)) or 0
 
     @staticmethod
     def total_posts(user_ids: list[int] | None = None) -> int:
         """Return how many posts these users (or all users) wrote, from the counters."""
-        query = sa.select(sa.func.coalesce(sa.func.sum(User.post_count), 0))
+        query = sa.select(sa.func.coalesce(sa.func.sum(User.posts_counter), 0))
         if user_ids is not None:
             query = query.where(User.id.in_(user_ids))
         return db.session.scalar(query)
 
     def timeline_size(self) -> int:
         """Return how many posts this user's home timeline holds (own and followed users'), from the counters."""
-        followed = self.following.select().with_only_columns(sa.func.coalesce(sa.func.sum(User.post_count), 0))
-        return (self.post_count or 0) + db.session.scalar(followed)
+        followed = self.following.select().with_only_columns(sa.func.coalesce(sa.func.sum(User.posts_counter), 0))
+        return (self.posts_counter or 0) + db.session.scalar(followed)
 
     def following_posts(self, size: int | None = None) -> sa.Select:
         """Return a select of this user's posts and those of followed users, newest first.
@@ -251,8 +248,6 @@ class User(PaginatedAPIMixin, UserMixin, db.Model):
         `user_id + 0` keeps the planner from switching back to the first shape, whose sort would
         then cover hundreds of thousands of rows.
         """
-        from app.models.post import Post
-
         size = self.timeline_size() if size is None else size
         authors = (
             sa.select(followers.c.followed_id)
@@ -272,8 +267,6 @@ class User(PaginatedAPIMixin, UserMixin, db.Model):
 
     def send_message(self, recipient: "User", body: str) -> "Message":
         """Add a message to `recipient` and update their unread count (the caller commits)."""
-        from app.models.message import Message
-
         message = Message(author=self, recipient=recipient, body=body.strip())
         db.session.add(message)
         db.session.flush()
@@ -286,24 +279,18 @@ class User(PaginatedAPIMixin, UserMixin, db.Model):
 
     def _unread_messages(self) -> sa.Select:
         """Select the count of received messages newer than the last read time."""
-        from app.models.message import Message
-
         return sa.select(sa.func.count(Message.id)).where(
             Message.recipient_id == self.id, Message.timestamp > (self.last_message_read_time or EPOCH)
         )
 
     def page_status(self) -> "PageStatus":
         """Return what the layout shows on every page: unread messages and running tasks, in one query."""
-        from app.models.task import Task
-
         running = sa.select(sa.func.count(Task.id)).where(Task.user_id == self.id, Task.in_progress())
         row = db.session.execute(sa.select(self._unread_messages().scalar_subquery(), running.scalar_subquery())).one()
         return PageStatus(unread_messages=row[0], tasks_running=row[1])
 
     def add_notification(self, name: str, data: Any) -> "Notification":
         """Replace this user's notification called `name` with one carrying `data`."""
-        from app.models.notification import Notification
-
         db.session.execute(sa.delete(Notification).where(Notification.user_id == self.id, Notification.name == name))
         notification = Notification(name=name, payload_json=json.dumps(data), user=self, timestamp=time.time())
         db.session.add(notification)
@@ -312,15 +299,14 @@ class User(PaginatedAPIMixin, UserMixin, db.Model):
     # Background tasks
 
     def launch_task(self, name: str, description: str, *args: Any, **kwargs: Any) -> "Task":
-        """Record a task for this user and start it after the row is committed."""
-        from app.services import jobs
+        """Record a task for this user and start `app.tasks.<name>(self.id, *args, **kwargs)` after the commit.
 
-        return jobs.launch(self, name, description, *args, **kwargs)
+        The app's task runner (`current_app.extensions["tasks"]`) commits the Task row and starts the job.
+        """
+        return current_app.extensions["tasks"].launch(self, name, description, *args, **kwargs)
 
     def get_tasks_in_progress(self) -> list["Task"]:
         """Return this user's tasks that are neither complete nor failed (stale ones become failed)."""
-        from app.models.task import Task
-
         query = self.tasks.select().where(Task.in_progress())
         tasks = list(db.session.scalars(query.order_by(Task.created_at)))
         return [task for task in tasks if not task.fail_if_stale()]
@@ -331,37 +317,14 @@ class User(PaginatedAPIMixin, UserMixin, db.Model):
 
     def get_last_task(self, name: str) -> Optional["Task"]:
         """Return this user's most recent task called `name`, finished or not."""
-        from app.models.task import Task
-
         query = self.tasks.select().where(Task.name == name).order_by(Task.created_at.desc()).limit(1)
         return db.session.scalar(query)
 
     # API representation and tokens
 
     def to_dict(self, include_email: bool = False) -> dict[str, Any]:
-        """Return the API representation of this user.
-
-        The counts are the row's counters: a list of users needs no count query, and callers
-        serialise after their commit, so the counters are current.
-        """
-        data = {
-            "id": self.id,
-            "username": self.username,
-            "last_seen": self.last_seen.isoformat() if self.last_seen else None,
-            "about_me": self.about_me,
-            "post_count": self.post_count,
-            "follower_count": self.follower_count,
-            "following_count": self.following_count_,
-            "_links": {
-                "self": id_url("api.get_user", self.id),
-                "followers": id_url("api.get_followers", self.id),
-                "following": id_url("api.get_following", self.id),
-                "avatar": self.avatar(128),
-            },
-        }
-        if include_email:
-            data["email"] = self.email
-        return data
+        """Return the API representation of this user (the API's User schema); `email` only when asked."""
+        return super().to_dict(include=("email",) if include_email else ())
 
     def from_dict(self, data: dict[str, Any], new_user: bool = False) -> None:
         """Copy the writable fields present in `data`; a new user also gets the password."""

@@ -1,15 +1,8 @@
-"""Search backends behind one narrow interface.
-
-`database` (the default) keeps the index inside the application database, in
-the same transaction as the rows; `elasticsearch` is used when
-ELASTICSEARCH_URL is set.
-"""
+"""How text is indexed and how a user's query is read: the same rules for every backend."""
 
 import re
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Protocol
 
 # Ideographs and kana are written without spaces: each becomes a token of its own.
 _CJK = re.compile(r"([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])")
@@ -47,24 +40,3 @@ def parse_query(expression: str) -> ParsedQuery:
         else:
             parsed.words.append(tokens[0])
     return parsed
-
-
-class SearchBackend(Protocol):
-    """What the search service needs from a backend."""
-
-    name: str
-
-    def add(self, index: str, object_id: int, fields: dict[str, str]) -> None:
-        """Index (or re-index) one object's searchable fields."""
-
-    def remove(self, index: str, object_id: int) -> None:
-        """Remove one object from the index."""
-
-    def query(self, index: str, query: ParsedQuery, page: int, per_page: int) -> tuple[list[int], int]:
-        """Return one page of matching ids, best first, and the total number of matches."""
-
-    def rebuild(self, index: str, rows: Iterable[tuple[int, dict[str, str]]], progress=None) -> int:
-        """Replace the whole index with `rows`; return how many were indexed."""
-
-    def count(self, index: str) -> int:
-        """Return how many objects the index holds."""

@@ -16,15 +16,16 @@ from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app, g, jsonify
+from flask import Blueprint, current_app, g, jsonify
 
-from app import __version__
+from app import search
 from app.extensions import db, limiter, login
-from app.main import bp
+from config import VERSION
 
 # Seconds each check may take before it counts as down.
 CHECK_TIMEOUT = 3.0
-HEALTH_ENDPOINT = "main.healthz"
+
+bp = Blueprint("health", __name__)
 
 Check = Callable[[], dict[str, Any]]
 _URL_CREDENTIALS = re.compile(r"(\w[\w+.-]*://)[^@/\s]*@")
@@ -38,8 +39,7 @@ def anonymous_health_checks(endpoint: str | None, values: dict | None) -> None:
     down; marking the request anonymous here (URL value preprocessors run before every
     `before_request` hook) also keeps `last_seen` untouched.
     """
-    if endpoint == HEALTH_ENDPOINT:
-        g._login_user = login.anonymous_user()
+    g._login_user = login.anonymous_user()
 
 
 @bp.route("/healthz")
@@ -54,7 +54,7 @@ def healthz():
     }
     results = _run_bounded(checks, CHECK_TIMEOUT, _secrets())
     healthy = results["database"]["status"] == "ok"
-    body = {"status": "ok" if healthy else "down", "version": __version__, "checks": results}
+    body = {"status": "ok" if healthy else "down", "version": VERSION, "checks": results}
     response = jsonify(body)
     response.status_code = 200 if healthy else 503
     response.headers["Cache-Control"] = "no-store"
@@ -74,9 +74,7 @@ def _database_check() -> Check:
 
 
 def _redis_check() -> Check:
-    from app.services.jobs import redis_connection
-
-    connection = redis_connection()
+    connection = current_app.extensions["tasks"].connection()
     if connection is None:
         return _not_configured("in-process")
 
@@ -88,15 +86,12 @@ def _redis_check() -> Check:
 
 
 def _search_check() -> Check:
-    from app.search import get_backend
-
-    backend = get_backend()
-    if getattr(backend, "transactional", False):
+    backend = search.get_backend()
+    if backend.transactional:
         return _not_configured(backend.name)
-    client = getattr(backend, "client", None)
 
     def check() -> dict[str, Any]:
-        if client is None or not client.ping():
+        if not backend.ping():
             raise ConnectionError("no answer from the cluster")
         return {"status": "ok", "backend": backend.name}
 

@@ -11,7 +11,7 @@ Unhandled errors are logged with their traceback by Flask (`app.logger`); their 
 written at ERROR level with the same id, so the two can be matched.
 
 `remote_addr` is the client's address once TRUSTED_PROXIES tells the app how many proxies to look
-through (1 behind the nginx in deployment/); see `register_extensions`.
+through (1 behind the nginx in deployment/); see `app.web.init_app`.
 """
 
 import json

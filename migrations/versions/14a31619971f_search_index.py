@@ -18,7 +18,7 @@ down_revision = "8e4719212386"
 branch_labels = None
 depends_on = None
 
-# A frozen copy of the statements in app/services/search/database.py as of this revision.
+# A frozen copy of the statements in app/search/backends/database.py as of this revision.
 DDL = {
     "sqlite": [
         "CREATE VIRTUAL TABLE post_fts USING fts5(search_text, content='post', content_rowid='id', "
@@ -53,7 +53,7 @@ _CJK = re.compile(r"([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])")
 
 
 def normalize_text(text):
-    """Frozen copy of app.services.search.normalize_text for the backfill."""
+    """Frozen copy of app.search.text.normalize_text for the backfill."""
     text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).lower())
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return " ".join(_CJK.sub(r" \1 ", text).split())

@@ -16,7 +16,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from app.extensions import db
-from app.services import jobs
+from app.tasks import TaskRunner
 from tests.conftest import make_app
 from tests.factories import PostFactory, UserFactory
 
@@ -29,7 +29,7 @@ def fuzz_app(tmp_path_factory):
     """An app on a SQLite file with a few users and posts; exports are recorded, not run."""
     database = tmp_path_factory.mktemp("fuzz") / "fuzz.db"
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(jobs, "_start_thread", lambda *args: None)
+        patch.setattr(TaskRunner, "_start_thread", staticmethod(lambda *args: None))
         app = make_app(f"sqlite:///{database}")
         with app.app_context():
             susan = UserFactory(username="susan")

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Message, Task
-from app.services import jobs
+from app.tasks import TaskRunner
 from tests.api.conftest import assert_error, bearer, token_for
 from tests.factories import MessageFactory, PostFactory
 
@@ -150,7 +150,11 @@ def test_search_without_words_is_400(client, headers, query):
 def started(monkeypatch):
     """Record started tasks instead of running them."""
     calls = []
-    monkeypatch.setattr(jobs, "_start_thread", lambda task_id, name, args, kwargs: calls.append((name, args)))
+    monkeypatch.setattr(
+        TaskRunner,
+        "_start_thread",
+        staticmethod(lambda task_id, task, args, kwargs: calls.append((task.__name__, args))),
+    )
     return calls
 
 
@@ -183,7 +187,7 @@ def test_export_with_jobs_down_is_503(client, headers, monkeypatch):
     def refuse(*args):
         raise ConnectionError("redis is down")
 
-    monkeypatch.setattr(jobs, "_start_thread", refuse)
+    monkeypatch.setattr(TaskRunner, "_start_thread", staticmethod(refuse))
     response = client.post("/api/tasks/export_posts", headers=headers)
     assert_error(response, 503, "Service Unavailable")
     assert response.headers["Retry-After"]

@@ -9,8 +9,8 @@ import sqlalchemy as sa
 
 from app import __version__, create_app
 from app.extensions import db, limiter
-from app.main import health
 from app.models import User
+from app.web import health
 from tests import services
 from tests.conftest import AuthActions, TestConfig, free_port, make_app, reset_database
 from tests.factories import UserFactory

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from app.request_log import format_fields, incoming_request_id
+from app.web.request_log import format_fields, incoming_request_id
 from tests.conftest import make_app
 from tests.factories import UserFactory
 

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.main.forms import EditProfileForm
 from app.models import Task, User
-from app.services import jobs
+from app.tasks import TaskRunner
 from tests.conftest import count_rows
 from tests.factories import PostFactory, UserFactory
 from tests.functional.conftest import is_site_layout, login_redirect_next
@@ -23,7 +23,11 @@ def follows(follower: User, followed: User) -> bool:
 def no_job_threads(monkeypatch):
     """Record started exports instead of running them in a thread."""
     started = []
-    monkeypatch.setattr(jobs, "_start_thread", lambda task_id, name, args, kwargs: started.append((name, args)))
+    monkeypatch.setattr(
+        TaskRunner,
+        "_start_thread",
+        staticmethod(lambda task_id, task, args, kwargs: started.append((task.__name__, args))),
+    )
     return started
 
 

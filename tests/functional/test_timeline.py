@@ -278,7 +278,7 @@ def test_delete_with_page_csrf_token_succeeds(logged_in, user, csrf_enabled):
     assert count_rows(Post) == 0
 
 
-# Cached post cards (app/fragments.py): a card is reused only while everything it shows is unchanged
+# Cached post cards (app/web/fragments.py): a card is reused only while everything it shows is unchanged
 
 
 def test_renamed_author_shows_under_the_new_name(logged_in, john):

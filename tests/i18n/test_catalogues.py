@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-import app.cli
+import app.cli.translate
 from tests.i18n.conftest import LANGUAGES, TRANSLATIONS_DIR
 
-TEMPLATES_DIR = Path(app.cli.APP_DIR) / "templates"
+TEMPLATES_DIR = Path(app.cli.translate.APP_DIR) / "templates"
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|%%")
 # Words a template may show untranslated: the site's name and each language's own name.
 ALLOWED_WORDS = {"Microblog", "English", "Español"}
@@ -20,12 +20,12 @@ TRANSLATABLE_ATTRIBUTES = ("aria-label", "placeholder", "alt", "title", "data-[\
 def template_catalog(tmp_path_factory):
     """Extract the marked strings afresh, exactly as `flask translate update` does."""
     pot = tmp_path_factory.mktemp("pot") / "messages.pot"
-    original = app.cli.POT_FILE
-    app.cli.POT_FILE = pot
+    original = app.cli.translate.POT_FILE
+    app.cli.translate.POT_FILE = pot
     try:
-        app.cli.extract_messages()
+        app.cli.translate.extract_messages()
     finally:
-        app.cli.POT_FILE = original
+        app.cli.translate.POT_FILE = original
     with pot.open("rb") as file:
         return read_po(file)
 

@@ -9,9 +9,9 @@ import pytest
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
-import app.cli
+import app.cli.translate
 
-PROJECT_DIR = app.cli.PROJECT_DIR
+PROJECT_DIR = app.cli.translate.PROJECT_DIR
 FLASK = Path(sys.executable).parent / "flask"
 
 
@@ -115,6 +115,6 @@ def test_an_existing_language_is_a_clear_error(project, tmp_path):
 
 
 def test_commands_use_no_shell():
-    source = Path(app.cli.__file__).read_text(encoding="utf-8")
+    source = Path(app.cli.translate.__file__).read_text(encoding="utf-8")
     assert "os.system" not in source
     assert "shell=True" not in source

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Post, Task, utcnow
+from app.tasks import export_posts
 from tests import services
 from tests.conftest import free_port, make_app, reset_database
 from tests.factories import DEFAULT_PASSWORD, UserFactory
@@ -56,7 +57,7 @@ def start_worker(app, log_path: Path, burst: bool = True, app_worker: bool = Fal
     """Start `rq worker` as a user would, from the project root; its output goes to `log_path`."""
     command = [RQ, "worker", "microblog-tasks", "-u", app.config["REDIS_URL"]]
     if app_worker:
-        command += ["-w", "app.worker.AppWorker"]
+        command += ["-w", "app.tasks.worker.AppWorker"]
     if burst:
         command.append("--burst")
     with open(log_path, "w") as log:
@@ -225,3 +226,18 @@ def test_redis_down_pages_render_and_export_explains(tmp_path, smtp_server):
         assert response.status_code == 200
         assert "Exports are unavailable right now" in response.text
     reset_database(app)
+
+
+def test_launch_task_queues_the_named_task_with_the_user_id_first(tmp_path, smtp_server, redis_url):
+    """The tutorial's contract: `launch_task(name, description)` queues `app.tasks.<name>(user.id)`."""
+    app = jobs_app(tmp_path, smtp_server, REDIS_URL=redis_url)
+    try:
+        with app.app_context():
+            user = UserFactory()
+            task = user.launch_task("export_posts", "Exporting posts...")
+            job = task.get_rq_job()
+            assert job is not None and job.origin == "microblog-tasks"
+            assert job.func is export_posts
+            assert job.args == (user.id,)
+    finally:
+        reset_database(app)

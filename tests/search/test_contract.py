@@ -256,7 +256,7 @@ def test_outage_never_fails_a_write_and_the_index_converges(outage_app, fake_ela
 
     fake_elasticsearch.recover()
     # Past the rest period the next write reaches the cluster and brings the pending changes with it.
-    monkeypatch.setattr(search_service, "RETRY_AFTER_SECONDS", 0)
+    monkeypatch.setattr("app.search.service.RETRY_AFTER_SECONDS", 0)
     publish(client, "after the outage", limit=5)
     assert pending() == 0
     search_service.get_backend().refresh("post")

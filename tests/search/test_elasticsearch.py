@@ -6,9 +6,9 @@ import pytest
 from elasticsearch import ApiError, ConnectionError, ConnectionTimeout, Elasticsearch
 from elasticsearch.helpers import BulkIndexError
 
-from app.services.search import elasticsearch as es_module
-from app.services.search import parse_query
-from app.services.search.elasticsearch import ElasticsearchBackend
+from app.search.backends import elasticsearch as es_module
+from app.search.backends.elasticsearch import ElasticsearchBackend
+from app.search.text import parse_query
 from tests.search import fake_elasticsearch as fake_module
 
 

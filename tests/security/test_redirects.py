@@ -4,7 +4,7 @@ from urllib.parse import quote, urljoin, urlsplit
 
 import pytest
 
-from app.security import is_safe_next
+from app.web.security import is_safe_next
 from tests.factories import PostFactory, UserFactory
 from tests.security.conftest import log_in
 

@@ -5,7 +5,7 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-import app.cli
+import app.cli.translate
 from app.extensions import db
 from app.models import Task, User
 from tests.conftest import count_rows
@@ -17,8 +17,8 @@ def translations_dir(tmp_path, monkeypatch):
     """Point the translate commands at an empty folder (the real catalogues belong to the project)."""
     folder = tmp_path / "translations"
     folder.mkdir()
-    monkeypatch.setattr(app.cli, "TRANSLATIONS_DIR", folder)
-    monkeypatch.setattr(app.cli, "POT_FILE", tmp_path / "messages.pot")
+    monkeypatch.setattr(app.cli.translate, "TRANSLATIONS_DIR", folder)
+    monkeypatch.setattr(app.cli.translate, "POT_FILE", tmp_path / "messages.pot")
     return folder
 
 
@@ -45,7 +45,7 @@ def test_translate_init_refuses_a_bad_language_code(runner, translations_dir, co
     assert result.exit_code != 0
     assert "not a language code" in result.output
     assert list(translations_dir.iterdir()) == []
-    assert not app.cli.POT_FILE.exists()
+    assert not app.cli.translate.POT_FILE.exists()
 
 
 def test_translate_init_refuses_an_existing_catalogue(runner, translations_dir):
@@ -61,7 +61,7 @@ def test_translate_init_then_compile_builds_a_catalogue(runner, translations_dir
     po_file = translations_dir / "pt_BR" / "LC_MESSAGES" / "messages.po"
     assert po_file.exists()
     assert 'msgid "Explore"' in po_file.read_text(encoding="utf-8")
-    assert not app.cli.POT_FILE.exists(), "the template is a temporary file"
+    assert not app.cli.translate.POT_FILE.exists(), "the template is a temporary file"
 
     result = runner.invoke(args=["translate", "compile"])
     assert result.exit_code == 0, result.output
@@ -82,7 +82,7 @@ def test_translate_update_keeps_existing_translations(runner, translations_dir):
     updated = po_file.read_text(encoding="utf-8")
     assert 'msgid "Explore"\nmsgstr "Explorar"' in updated
     assert "#~" not in updated, "no string may become obsolete"
-    assert not app.cli.POT_FILE.exists()
+    assert not app.cli.translate.POT_FILE.exists()
 
 
 # flask user

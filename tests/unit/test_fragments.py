@@ -2,7 +2,8 @@
 
 from markupsafe import Markup
 
-from app.fragments import FragmentCache
+from app.web.fragments import FragmentCache
+from tests.factories import PostFactory, UserFactory
 
 
 class Renderer:
@@ -53,7 +54,26 @@ def test_size_zero_renders_every_time():
 
 
 def test_the_app_has_a_cache_sized_by_config(app):
-    from app.fragments import FragmentCache as Cache
-
-    assert isinstance(app.extensions["fragment_cache"], Cache)
+    assert isinstance(app.extensions["fragment_cache"], FragmentCache)
     assert app.extensions["fragment_cache"].size == app.config["FRAGMENT_CACHE_SIZE"] > 0
+
+
+def test_a_post_card_key_changes_with_every_field_the_card_shows(app):
+    author = UserFactory(username="ana", email="ana@example.com")
+    post = PostFactory(author=author, body="hola")
+    base = post.card_key("en", True, "")
+    changes = {
+        "another post": PostFactory(author=author, body="hola").card_key("en", True, ""),
+        "the reader's language": post.card_key("es", True, ""),
+        "the translate link": post.card_key("en", False, ""),
+        "the mount path": post.card_key("en", True, "/blog"),
+    }
+    author.username = "ana2"
+    changes["the author's name"] = post.card_key("en", True, "")
+    author.username = "ana"
+    author.email = "other@example.com"
+    changes["the author's email (the avatar)"] = post.card_key("en", True, "")
+    for what, key in changes.items():
+        assert key != base, f"changing {what} must change the key"
+    author.email = "ana@example.com"
+    assert post.card_key("en", True, "") == base

@@ -1,8 +1,8 @@
-"""Language detection of post bodies (app.services.language)."""
+"""Language detection of post bodies (app.translate.detect_language)."""
 
 import pytest
 
-from app.services.language import detect_language
+from app.translate import detect_language
 
 ENGLISH = "The weather is lovely today and we are going to the park."
 SPANISH = "Hoy hace muy buen tiempo y vamos a ir al parque con los niños."

@@ -700,7 +700,7 @@ def test_follow_counters_follow_follows_and_unfollows(any_db_app):
     db.session.commit()
     assert (star.followers_count(), fan.following_count()) == (1, 1)
     db.session.expire_all()  # the counter columns as stored, not as held in memory
-    assert (star.follower_count, fan.following_count_) == (1, 1)
+    assert (star.followers_counter, fan.following_counter) == (1, 1)
     fan.unfollow(star)
     fan.unfollow(star)
     db.session.rollback()

@@ -2,9 +2,9 @@
 
 import sqlalchemy as sa
 
+from app.cli.seed import RARE_WORD
 from app.extensions import db
 from app.models import Post, User, followers
-from app.seed import RARE_WORD
 from tests.conftest import make_app, reset_database
 
 
@@ -70,7 +70,7 @@ def test_seed_twice_with_the_same_seed_is_a_clear_error(runner):
 
 
 def test_seed_leaves_planner_statistics_on_postgresql():
-    from app.seed import seed
+    from app.cli.seed import seed
     from tests import services
 
     app = make_app(services.require_postgres())

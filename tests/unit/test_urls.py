@@ -3,7 +3,7 @@
 import pytest
 from flask import url_for
 
-from app.urls import id_url
+from app.web.urls import id_url
 
 ENDPOINTS = ["api.get_user", "api.get_followers", "api.get_following", "api.get_post"]
 

@@ -5,8 +5,8 @@ from types import SimpleNamespace
 import pytest
 from wtforms import ValidationError
 
-from app.security import is_safe_next
 from app.validators import is_valid_username, printable_text, username_characters
+from app.web.security import is_safe_next
 
 
 def field(data):

@@ -11,43 +11,60 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.mysql import match as mysql_match
 
 from app.extensions import db
-from app.services.search import ParsedQuery, normalize_text
-
-# DDL that creates the index next to the `post` table, per dialect. The initial
-# search migration runs the same statements; `create_all` runs them through the
-# table events registered below.
-SQLITE_DDL = [
-    "CREATE VIRTUAL TABLE post_fts USING fts5(search_text, content='post', content_rowid='id', tokenize='unicode61')",
-    "CREATE TRIGGER post_fts_insert AFTER INSERT ON post BEGIN "
-    "INSERT INTO post_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
-    "CREATE TRIGGER post_fts_delete AFTER DELETE ON post BEGIN "
-    "INSERT INTO post_fts(post_fts, rowid, search_text) VALUES ('delete', old.id, old.search_text); END",
-    "CREATE TRIGGER post_fts_update AFTER UPDATE OF search_text ON post BEGIN "
-    "INSERT INTO post_fts(post_fts, rowid, search_text) VALUES ('delete', old.id, old.search_text); "
-    "INSERT INTO post_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
-]
-POSTGRESQL_DDL = [
-    "ALTER TABLE post ADD COLUMN search_vector tsvector "
-    "GENERATED ALWAYS AS (to_tsvector('simple', coalesce(search_text, ''))) STORED",
-    "CREATE INDEX ix_post_search_vector ON post USING gin (search_vector)",
-]
-MYSQL_DDL = ["CREATE FULLTEXT INDEX ix_post_search_text ON post (search_text)"]
-
-# Names the schema comparison of `flask db check` must leave alone (see migrations/env.py).
-UNMAPPED_NAMES = {"search_vector", "ix_post_search_vector", "ix_post_search_text"}
-UNMAPPED_TABLE_PREFIX = "post_fts"
+from app.search.backends.base import Progress, Rows
+from app.search.text import ParsedQuery, normalize_text
 
 # InnoDB does not index words shorter than innodb_ft_min_token_size (3 by default).
 MYSQL_MIN_TOKEN = 3
 REBUILD_BATCH = 5000
 
 
-def install_ddl_events(post_table: sa.Table) -> None:
-    """Create and drop the search index together with the post table."""
-    for dialect, statements in (("sqlite", SQLITE_DDL), ("postgresql", POSTGRESQL_DDL), ("mysql", MYSQL_DDL)):
+def ddl_statements(table: str) -> dict[str, list[str]]:
+    """Return, per dialect, the statements that create `table`'s full-text index.
+
+    The table keeps its normalised text in `search_text`. The search migration ran these
+    statements for `post` (it keeps a frozen copy); `create_all` runs them through table events.
+    """
+    fts = f"{table}_fts"
+    return {
+        "sqlite": [
+            f"CREATE VIRTUAL TABLE {fts} USING fts5(search_text, content='{table}', content_rowid='id', "
+            "tokenize='unicode61')",
+            f"CREATE TRIGGER {fts}_insert AFTER INSERT ON {table} BEGIN "
+            f"INSERT INTO {fts}(rowid, search_text) VALUES (new.id, new.search_text); END",
+            f"CREATE TRIGGER {fts}_delete AFTER DELETE ON {table} BEGIN "
+            f"INSERT INTO {fts}({fts}, rowid, search_text) VALUES ('delete', old.id, old.search_text); END",
+            f"CREATE TRIGGER {fts}_update AFTER UPDATE OF search_text ON {table} BEGIN "
+            f"INSERT INTO {fts}({fts}, rowid, search_text) VALUES ('delete', old.id, old.search_text); "
+            f"INSERT INTO {fts}(rowid, search_text) VALUES (new.id, new.search_text); END",
+        ],
+        "postgresql": [
+            f"ALTER TABLE {table} ADD COLUMN search_vector tsvector "
+            "GENERATED ALWAYS AS (to_tsvector('simple', coalesce(search_text, ''))) STORED",
+            f"CREATE INDEX ix_{table}_search_vector ON {table} USING gin (search_vector)",
+        ],
+        "mysql": [f"CREATE FULLTEXT INDEX ix_{table}_search_text ON {table} (search_text)"],
+    }
+
+
+def unmapped_names(table: str) -> tuple[set[str], str]:
+    """Return the column and index names, and the table prefix, of `table`'s index that no model maps.
+
+    The schema comparison of `flask db check` must leave them alone (see migrations/env.py).
+    """
+    return {"search_vector", f"ix_{table}_search_vector", f"ix_{table}_search_text"}, f"{table}_fts"
+
+
+def install_ddl_events(table: sa.Table) -> None:
+    """Create and drop the full-text index together with `table` (once per table)."""
+    if table.info.get("search_ddl_installed"):
+        return
+    table.info["search_ddl_installed"] = True
+    for dialect, statements in ddl_statements(table.name).items():
         for statement in statements:
-            sa.event.listen(post_table, "after_create", sa.DDL(statement).execute_if(dialect=dialect))
-    sa.event.listen(post_table, "before_drop", sa.DDL("DROP TABLE IF EXISTS post_fts").execute_if(dialect="sqlite"))
+            sa.event.listen(table, "after_create", sa.DDL(statement).execute_if(dialect=dialect))
+    drop_fts = sa.DDL(f"DROP TABLE IF EXISTS {table.name}_fts").execute_if(dialect="sqlite")
+    sa.event.listen(table, "before_drop", drop_fts)
 
 
 def _quote(token: str) -> str:
@@ -55,42 +72,59 @@ def _quote(token: str) -> str:
 
 
 class DatabaseBackend:
-    """Search with the database's own full-text index."""
+    """Search with the database's own full-text index, one per searchable table."""
 
     name = "database"
     transactional = True
 
+    def __init__(self, indexes: Iterable[str]) -> None:
+        # Index names are table names; they are spliced into SQL, so only known ones are accepted.
+        self.indexes = frozenset(indexes)
+
+    def _table(self, index: str) -> str:
+        if index not in self.indexes:
+            raise LookupError(f"no search index called {index!r}")
+        return index
+
     def add(self, index: str, object_id: int, fields: dict[str, str]) -> None:
         """Nothing to do: the database indexes the row as it is written."""
+        self._table(index)
 
     def remove(self, index: str, object_id: int) -> None:
         """Nothing to do: the database unindexes the row as it is deleted."""
+        self._table(index)
+
+    def ping(self) -> bool:
+        """Return True: this backend is the database, which answers if the request got this far."""
+        return True
 
     def query(self, index: str, query: ParsedQuery, page: int, per_page: int) -> tuple[list[int], int]:
+        """Return one page of matching ids, best ranked first, and the total number of matches."""
+        table = self._table(index)
         if not query:
             return [], 0
         dialect = db.engine.dialect.name
         if dialect == "sqlite":
-            return self._query_sqlite(query, page, per_page)
+            return self._query_sqlite(table, query, page, per_page)
         if dialect == "postgresql":
-            return self._query_postgresql(query, page, per_page)
-        return self._query_mysql(query, page, per_page)
+            return self._query_postgresql(table, query, page, per_page)
+        return self._query_mysql(table, query, page, per_page)
 
-    def _query_sqlite(self, query: ParsedQuery, page: int, per_page: int) -> tuple[list[int], int]:
+    def _query_sqlite(self, table: str, query: ParsedQuery, page: int, per_page: int) -> tuple[list[int], int]:
         terms = [_quote(word) + "*" for word in query.words]
         terms += [_quote(" ".join(phrase)) for phrase in query.phrases]
         match = " ".join(terms)
-        total = db.session.execute(sa.text("SELECT count(*) FROM post_fts WHERE post_fts MATCH :q"), {"q": match})
+        fts = f"{table}_fts"
+        total = db.session.execute(sa.text(f"SELECT count(*) FROM {fts} WHERE {fts} MATCH :q"), {"q": match})
         ids = db.session.execute(
             sa.text(
-                "SELECT rowid FROM post_fts WHERE post_fts MATCH :q "
-                "ORDER BY rank, rowid DESC LIMIT :limit OFFSET :offset"
+                f"SELECT rowid FROM {fts} WHERE {fts} MATCH :q ORDER BY rank, rowid DESC LIMIT :limit OFFSET :offset"
             ),
             {"q": match, "limit": per_page, "offset": (page - 1) * per_page},
         )
         return [row[0] for row in ids], total.scalar_one()
 
-    def _query_postgresql(self, query: ParsedQuery, page: int, per_page: int) -> tuple[list[int], int]:
+    def _query_postgresql(self, table: str, query: ParsedQuery, page: int, per_page: int) -> tuple[list[int], int]:
         terms = [f"'{word}':*" for word in query.words]
         terms += ["(" + " <-> ".join(f"'{token}'" for token in phrase) + ")" for phrase in query.phrases]
         tsquery = sa.text("to_tsquery('simple', :q)").bindparams(q=" & ".join(terms))
@@ -100,7 +134,7 @@ class DatabaseBackend:
         # Ranking reads every match anyway, so the same pass counts them: one scan, not two.
         rows = db.session.execute(
             sa.select(sa.column("id"), sa.func.count().over())
-            .select_from(sa.table("post"))
+            .select_from(sa.table(table))
             .where(condition)
             .order_by(rank.desc(), sa.column("id").desc())
             .limit(per_page)
@@ -111,9 +145,9 @@ class DatabaseBackend:
         if page == 1:
             return [], 0
         # Past the last page the window has no row to carry the count.
-        return [], db.session.scalar(sa.select(sa.func.count()).select_from(sa.table("post")).where(condition))
+        return [], db.session.scalar(sa.select(sa.func.count()).select_from(sa.table(table)).where(condition))
 
-    def _query_mysql(self, query: ParsedQuery, page: int, per_page: int) -> tuple[list[int], int]:
+    def _query_mysql(self, table: str, query: ParsedQuery, page: int, per_page: int) -> tuple[list[int], int]:
         indexed = [f"+{word}*" for word in query.words if len(word) >= MYSQL_MIN_TOKEN]
         indexed += [
             '+"' + " ".join(phrase) + '"' for phrase in query.phrases if min(map(len, phrase)) >= MYSQL_MIN_TOKEN
@@ -129,34 +163,35 @@ class DatabaseBackend:
             conditions.append(match)
             order.insert(0, match.desc())
         where = sa.and_(*conditions)
-        post = sa.table("post", sa.column("id"), text_column)
-        total = db.session.scalar(sa.select(sa.func.count()).select_from(post).where(where))
+        rows = sa.table(table, sa.column("id"), text_column)
+        total = db.session.scalar(sa.select(sa.func.count()).select_from(rows).where(where))
         ids = db.session.scalars(
-            sa.select(post.c.id).where(where).order_by(*order).limit(per_page).offset((page - 1) * per_page)
+            sa.select(rows.c.id).where(where).order_by(*order).limit(per_page).offset((page - 1) * per_page)
         )
         return list(ids), total
 
-    def rebuild(self, index: str, rows: Iterable[tuple[int, dict[str, str]]], progress=None) -> int:
+    def rebuild(self, index: str, rows: Rows, progress: Progress = None) -> int:
         """Recompute the stored search text of every row, then rebuild the engine's index."""
+        table = self._table(index)
         done = 0
         batch: list[dict] = []
         for object_id, fields in rows:
             batch.append({"id": object_id, "t": normalize_text(" ".join(v or "" for v in fields.values()))})
             if len(batch) >= REBUILD_BATCH:
-                done += self._write_search_text(batch, progress)
+                done += self._write_search_text(table, batch, progress)
                 batch = []
-        done += self._write_search_text(batch, progress)
+        done += self._write_search_text(table, batch, progress)
         if db.engine.dialect.name == "sqlite":
-            db.session.execute(sa.text("INSERT INTO post_fts(post_fts) VALUES ('rebuild')"))
+            db.session.execute(sa.text(f"INSERT INTO {table}_fts({table}_fts) VALUES ('rebuild')"))
         db.session.commit()
         return done
 
-    def _write_search_text(self, batch: list[dict], progress) -> int:
+    def _write_search_text(self, table: str, batch: list[dict], progress: Progress) -> int:
         if batch:
             # Rows whose text is already right are left alone: rewriting them would only bloat the table.
             db.session.execute(
                 sa.text(
-                    "UPDATE post SET search_text = :t WHERE id = :id AND (search_text IS NULL OR search_text <> :t)"
+                    f"UPDATE {table} SET search_text = :t WHERE id = :id AND (search_text IS NULL OR search_text <> :t)"
                 ),
                 batch,
             )
@@ -166,6 +201,8 @@ class DatabaseBackend:
         return len(batch)
 
     def count(self, index: str) -> int:
+        """Return how many rows the index holds."""
+        table = self._table(index)
         if db.engine.dialect.name == "sqlite":
-            return db.session.scalar(sa.text("SELECT count(*) FROM post_fts_docsize"))
-        return db.session.scalar(sa.text("SELECT count(*) FROM post WHERE search_text IS NOT NULL"))
+            return db.session.scalar(sa.text(f"SELECT count(*) FROM {table}_fts_docsize"))
+        return db.session.scalar(sa.text(f"SELECT count(*) FROM {table} WHERE search_text IS NOT NULL"))

@@ -14,14 +14,14 @@ results").
 
 import contextlib
 import threading
-from collections.abc import Callable, Iterable
 from itertools import islice
 from typing import Any
 
 from elasticsearch import BadRequestError, Elasticsearch, NotFoundError
 from elasticsearch.helpers import bulk
 
-from app.services.search import ParsedQuery
+from app.search.backends.base import Progress, Rows
+from app.search.text import ParsedQuery
 
 SEARCH_FIELD = "all_text"
 ANALYZER = "folding"
@@ -107,6 +107,10 @@ class ElasticsearchBackend:
         self._ready: set[str] = set()
         self._lock = threading.Lock()
 
+    def ping(self) -> bool:
+        """Return whether the cluster answers."""
+        return bool(self.client.ping())
+
     def close(self) -> None:
         """Close the client's connections."""
         self.client.close()
@@ -175,8 +179,8 @@ class ElasticsearchBackend:
     def rebuild(
         self,
         index: str,
-        rows: Iterable[tuple[int, dict[str, str]]],
-        progress: Callable[[int], None] | None = None,
+        rows: Rows,
+        progress: Progress = None,
     ) -> int:
         """Replace the whole index with `rows` (recreated with the current mapping); return how many were indexed."""
         client = self.client.options(request_timeout=REBUILD_REQUEST_TIMEOUT)

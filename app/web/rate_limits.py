@@ -1,0 +1,34 @@
+"""The rate limits that protect sign-in, registration, resets, tokens and the API.
+
+Limits come from the configuration (RATELIMIT_AUTH, RATELIMIT_API) and are counted per client
+address and, for the sensitive forms, per account name too, so guessing one password from many
+addresses is slowed down as well.
+"""
+
+from collections.abc import Callable
+
+from flask import current_app, request
+
+
+def auth_limit() -> str:
+    """Return the limit for sign-in, registration, password resets and tokens."""
+    return current_app.config["RATELIMIT_AUTH"]
+
+
+def api_limit() -> str:
+    """Return the limit shared by every request made with one API token."""
+    return current_app.config["RATELIMIT_API"]
+
+
+def account_name(name: str | None) -> str:
+    """Return the account name a limit is counted for: trimmed, lower case, bounded."""
+    return (name or "").strip().lower()[:120]
+
+
+def form_account_key(field: str) -> Callable[[], str]:
+    """Return a key function that counts a form's submissions per account named in `field`."""
+
+    def key() -> str:
+        return f"{request.endpoint}:{account_name(request.form.get(field))}"
+
+    return key

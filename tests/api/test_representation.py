@@ -1,0 +1,60 @@
+"""The compiled API representations say exactly what the marshmallow schemas say."""
+
+import json
+
+import pytest
+
+from app.api import schemas
+from app.api.representation import compile_schema
+from app.extensions import db
+from app.models import Message, Notification, Post, Task, User
+from tests.factories import MessageFactory, PostFactory, UserFactory
+
+
+@pytest.fixture
+def request_ctx(app):
+    with app.test_request_context("/api/users"):
+        yield
+
+
+@pytest.fixture
+def objects(request_ctx):
+    """One saved object of each represented model, with every optional field set or left empty."""
+    susan = UserFactory(username="susan", about_me="Hi there")
+    bob = UserFactory(username="bob", about_me=None, last_seen=None)
+    susan.follow(bob)
+    post = PostFactory(author=susan, body="hola a todos", language="es")
+    unknown_language = PostFactory(author=bob, body="hm", language=None)
+    message = MessageFactory(author=susan, recipient=bob, body="hello")
+    notification = bob.add_notification("unread_message_count", 3)
+    task = Task(id="00000000-0000-0000-0000-000000000001", name="export_posts", description="Exporting", user=susan)
+    failed = Task(id="00000000-0000-0000-0000-000000000002", name="export_posts", user=bob, failed=True, error="x")
+    db.session.add_all([task, failed])
+    db.session.commit()
+    return [susan, bob, post, unknown_language, message, notification, task, failed]
+
+
+def test_every_represented_model_has_a_schema():
+    assert set(schemas.REPRESENTATIONS) == {User, Post, Message, Notification, Task}
+
+
+def test_compiled_dumps_equal_marshmallow_dumps(objects):
+    for obj in objects:
+        schema = schemas.REPRESENTATIONS[type(obj)]
+        compiled = compile_schema(schema)(obj)
+        assert compiled == schema.dump(obj), type(obj).__name__
+        json.dumps(compiled)  # and it is JSON as it is
+
+
+def test_a_user_with_email_equals_the_full_schema(objects):
+    susan = objects[0]
+    with_email = schemas.User()
+    assert susan.to_dict(include_email=True) == with_email.dump(susan)
+    assert "email" not in susan.to_dict()
+
+
+def test_a_post_page_in_the_api_shape(objects, app):
+    data = Post.to_collection_dict(Post.newest_first(), 1, 1, "api.get_explore")
+    assert data["items"] == [schemas.Post().dump(db.session.get(Post, data["items"][0]["id"]))]
+    assert data["_meta"] == {"page": 1, "per_page": 1, "total_pages": 2, "total_items": 2}
+    assert data["_links"]["next"] == "/api/explore?page=2&per_page=1"
