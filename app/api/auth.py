@@ -1,15 +1,17 @@
-"""HTTP Basic auth to get a token, Bearer token auth (rate-limited per token) for everything else."""
+"""Who is calling: HTTP Basic credentials to get a token, a Bearer token for everything else.
+
+`app.api.blueprint.ApiBlueprint.route` puts each endpoint behind one of these (and their rate
+limits) and documents it.
+"""
 
 import hashlib
-from functools import wraps
+from collections.abc import Callable
 
-from flask import g, request
+from flask import request
 from flask_limiter.util import get_remote_address
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Unauthorized
 
-from app.api.blueprint import bp
-from app.api.errors import documents_errors
 from app.extensions import db, limiter
 from app.models import User
 from app.web.rate_limits import account_name, api_limit, auth_limit
@@ -65,39 +67,32 @@ def _unauthorized(scheme: str, message: str, **params: str) -> Unauthorized:
     return Unauthorized(message, www_authenticate=WWWAuthenticate(scheme, {"realm": "api", **params}))
 
 
-def basic_auth_required(view):
-    """Require a username and password (rate-limited per client address); the user is `g.current_user`."""
+def basic_user_or_401() -> User:
+    """Return the user named by the request's HTTP Basic credentials, or raise 401."""
+    user = _basic_user()
+    if user is None:
+        raise _unauthorized("basic", "Invalid username or password.")
+    return user
 
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        user = _basic_user()
-        if user is None:
-            raise _unauthorized("basic", "Invalid username or password.")
-        g.current_user = user
-        return view(*args, **kwargs)
 
-    wrapper = bp.doc(security=[{"basicAuth": []}])(wrapper)
-    wrapper = documents_errors(401, 429)(wrapper)
+def token_user_or_401() -> User:
+    """Return the owner of the request's valid bearer token, or raise 401."""
+    token = bearer_token()
+    if token is None:
+        raise _unauthorized("bearer", "A bearer token is required.")
+    user = User.check_token(token)
+    if user is None:
+        raise _unauthorized("bearer", "The token is invalid, expired or revoked.", error="invalid_token")
+    return user
+
+
+def basic_limits(view: Callable) -> Callable:
+    """Limit a Basic-authenticated view per client address, and its failures per account."""
     # Per account too, so guessing one password from many addresses is slowed down; only failures count.
-    wrapper = limiter.limit(auth_limit, key_func=basic_account_key, deduct_when=lambda r: r.status_code == 401)(wrapper)
-    return limiter.limit(auth_limit, key_func=get_remote_address)(wrapper)
+    view = limiter.limit(auth_limit, key_func=basic_account_key, deduct_when=lambda r: r.status_code == 401)(view)
+    return limiter.limit(auth_limit, key_func=get_remote_address)(view)
 
 
-def token_auth_required(view):
-    """Require a valid Bearer token (rate-limited per token); the user is `g.current_user`."""
-
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        token = bearer_token()
-        if token is None:
-            raise _unauthorized("bearer", "A bearer token is required.")
-        user = User.check_token(token)
-        if user is None:
-            raise _unauthorized("bearer", "The token is invalid, expired or revoked.", error="invalid_token")
-        g.current_user = user
-        return view(*args, **kwargs)
-
-    wrapper = bp.doc(security=[{"bearerAuth": []}])(wrapper)
-    wrapper = documents_errors(401, 429)(wrapper)
-    # One budget per token across every authenticated endpoint.
-    return limiter.shared_limit(api_limit, scope="api-token", key_func=token_rate_key)(wrapper)
+def token_limits(view: Callable) -> Callable:
+    """Limit a token-authenticated view with one budget per token across every such endpoint."""
+    return limiter.shared_limit(api_limit, scope="api-token", key_func=token_rate_key)(view)

@@ -1,6 +1,5 @@
 """The API's single JSON error shape: `{"error": <HTTP reason>, "message": ..., "fields"?: {...}}`."""
 
-from http import HTTPStatus
 from typing import Any
 
 from werkzeug.exceptions import HTTPException
@@ -61,14 +60,3 @@ def api_http_error(error: HTTPException):
         # Flask-Limiter adds Retry-After and X-RateLimit-* to the response after this handler.
         return error_body(429, f"Too many requests: the limit is {error.description}."), 429, headers
     return error_body(status, error.description), status, headers
-
-
-def documents_errors(*statuses: int):
-    """Declare in the OpenAPI document that a view may answer with these error statuses."""
-
-    def decorator(view):
-        for status in statuses:
-            view = bp.alt_response(status, response=HTTPStatus(status).name)(view)
-        return view
-
-    return decorator

@@ -4,9 +4,7 @@ import sqlalchemy.orm as so
 from flask import abort, g
 
 from app.api import schemas
-from app.api.auth import token_auth_required
 from app.api.blueprint import bp
-from app.api.errors import documents_errors
 from app.api.pagination import paginated
 from app.api.representation import collection, dump
 from app.extensions import db
@@ -26,9 +24,7 @@ def recipient_or_404(data: dict) -> User:
 
 
 @bp.route("/messages", methods=["GET"])
-@token_auth_required
-@paginated()
-@bp.response(200, schemas.MessageCollection)
+@paginated(schemas.MessageCollection)
 def get_messages(page: int, per_page: int):
     """Return a page of the messages you received, newest first."""
     query = (
@@ -39,11 +35,9 @@ def get_messages(page: int, per_page: int):
     return collection(paginate(query, page, per_page, total=count(query)), "api.get_messages")
 
 
-@bp.route("/messages", methods=["POST"])
-@token_auth_required
+@bp.route("/messages", methods=["POST"], errors=(404, 413, 415))
 @bp.arguments(schemas.MessageCreate)
 @bp.response(201, schemas.Message)
-@documents_errors(404, 413, 415)
 def send_message(data: dict):
     """Send a private message to a user (by `recipient_id` or `recipient` username) and notify them."""
     recipient = recipient_or_404(data)

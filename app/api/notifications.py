@@ -3,7 +3,6 @@
 from flask import g
 
 from app.api import schemas
-from app.api.auth import token_auth_required
 from app.api.blueprint import bp
 from app.api.pagination import paginated
 from app.api.representation import collection
@@ -16,9 +15,7 @@ class NotificationArgs(schemas.NotificationArgs, schemas.PaginationArgs):
 
 
 @bp.route("/notifications", methods=["GET"])
-@token_auth_required
-@paginated(NotificationArgs)
-@bp.response(200, schemas.NotificationCollection)
+@paginated(schemas.NotificationCollection, NotificationArgs)
 def get_notifications(since: float, page: int, per_page: int):
     """Return your notifications newer than `since` (seconds since the epoch), oldest first."""
     query = (

@@ -5,9 +5,7 @@ import sqlalchemy.orm as so
 from flask import abort, g, url_for
 
 from app.api import schemas
-from app.api.auth import token_auth_required
 from app.api.blueprint import bp
-from app.api.errors import documents_errors
 from app.api.pagination import paginated
 from app.api.representation import dump
 from app.api.users import ID, user_or_404
@@ -26,11 +24,9 @@ def post_or_404(id: int) -> Post:
     return post
 
 
-@bp.route("/posts", methods=["POST"])
-@token_auth_required
+@bp.route("/posts", methods=["POST"], errors=(413, 415))
 @bp.arguments(schemas.PostCreate)
 @bp.response(201, schemas.Post, headers={"Location": {"schema": {"type": "string"}}})
-@documents_errors(413, 415)
 def create_post(data: dict):
     """Publish a post as the token's user; its language is detected."""
     post = Post.publish(g.current_user, data["body"], detect_language(data["body"]))
@@ -38,19 +34,15 @@ def create_post(data: dict):
     return dump(post), {"Location": url_for("api.get_post", id=post.id)}
 
 
-@bp.route(f"/posts/{ID}", methods=["GET"])
-@token_auth_required
+@bp.route(f"/posts/{ID}", methods=["GET"], errors=(404,))
 @bp.response(200, schemas.Post)
-@documents_errors(404)
 def get_post(id: int):
     """Return one post."""
     return dump(post_or_404(id))
 
 
-@bp.route(f"/posts/{ID}", methods=["DELETE"])
-@token_auth_required
+@bp.route(f"/posts/{ID}", methods=["DELETE"], errors=(403, 404))
 @bp.response(204)
-@documents_errors(403, 404)
 def delete_post(id: int):
     """Delete one of your own posts."""
     post = post_or_404(id)
@@ -61,11 +53,8 @@ def delete_post(id: int):
     return ""
 
 
-@bp.route(f"/users/{ID}/posts", methods=["GET"])
-@token_auth_required
-@paginated()
-@bp.response(200, schemas.PostCollection)
-@documents_errors(404)
+@bp.route(f"/users/{ID}/posts", methods=["GET"], errors=(404,))
+@paginated(schemas.PostCollection)
 def get_user_posts(id: int, page: int, per_page: int):
     """Return a page of a user's posts, newest first."""
     user = user_or_404(id)
@@ -74,9 +63,7 @@ def get_user_posts(id: int, page: int, per_page: int):
 
 
 @bp.route("/timeline", methods=["GET"])
-@token_auth_required
-@paginated()
-@bp.response(200, schemas.PostCollection)
+@paginated(schemas.PostCollection)
 def get_timeline(page: int, per_page: int):
     """Return a page of your home timeline: your posts and those of the users you follow, newest first."""
     user = g.current_user
@@ -85,9 +72,7 @@ def get_timeline(page: int, per_page: int):
 
 
 @bp.route("/explore", methods=["GET"])
-@token_auth_required
-@paginated()
-@bp.response(200, schemas.PostCollection)
+@paginated(schemas.PostCollection)
 def get_explore(page: int, per_page: int):
     """Return a page of everyone's posts, newest first."""
     return Post.to_collection_dict(Post.newest_first(), page, per_page, "api.get_explore", total=User.total_posts())

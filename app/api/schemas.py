@@ -185,10 +185,15 @@ class PostLinks(Schema):
     author = id_link("api.get_user", "user_id")
 
 
-class Post(Schema):
+class Writing(Schema):
+    """What posts and messages both are: a numbered text written at a time."""
+
     id = fields.Integer(required=True)
     body = fields.String(required=True)
     timestamp = fields.DateTime(required=True)
+
+
+class Post(Writing):
     language = ComputedString(lambda post: post.language or "", required=True)
     author_id = fields.Integer(required=True, attribute="user_id")
     author = fields.String(
@@ -197,10 +202,7 @@ class Post(Schema):
     links = Links(PostLinks, data_key="_links", required=True)
 
 
-class Message(Schema):
-    id = fields.Integer(required=True)
-    body = fields.String(required=True)
-    timestamp = fields.DateTime(required=True)
+class Message(Writing):
     sender_id = fields.Integer(required=True)
     sender = fields.String(required=True, attribute="author.username")
     recipient_id = fields.Integer(required=True)

@@ -1,10 +1,8 @@
 """Follow and unfollow users."""
 
-from flask import abort, g
+from flask import abort, g, request
 
-from app.api.auth import token_auth_required
 from app.api.blueprint import bp
-from app.api.errors import documents_errors
 from app.api.users import ID, user_or_404
 from app.extensions import db
 from app.models import User
@@ -18,23 +16,14 @@ def other_user_or_error(id: int) -> User:
     return user
 
 
-@bp.route(f"/users/{ID}/follow", methods=["POST"])
-@token_auth_required
+@bp.route(f"/users/{ID}/follow", methods=["POST", "DELETE"], errors=(400, 404))
 @bp.response(204)
-@documents_errors(400, 404)
 def follow(id: int):
-    """Follow a user (following twice is the same as once)."""
-    g.current_user.follow(other_user_or_error(id))
-    db.session.commit()
-    return ""
-
-
-@bp.route(f"/users/{ID}/follow", methods=["DELETE"])
-@token_auth_required
-@bp.response(204)
-@documents_errors(400, 404)
-def unfollow(id: int):
-    """Stop following a user (a no-op when you do not follow them)."""
-    g.current_user.unfollow(other_user_or_error(id))
+    """Follow a user (POST; twice is the same as once) or stop following them (DELETE; a no-op when you do not)."""
+    user = other_user_or_error(id)
+    if request.method == "POST":
+        g.current_user.follow(user)
+    else:
+        g.current_user.unfollow(user)
     db.session.commit()
     return ""

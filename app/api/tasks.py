@@ -4,19 +4,15 @@ from flask import abort, g, url_for
 from werkzeug.exceptions import ServiceUnavailable
 
 from app.api import schemas
-from app.api.auth import token_auth_required
 from app.api.blueprint import bp
-from app.api.errors import documents_errors
 from app.api.representation import dump
 from app.extensions import db
 from app.models import Task
 from app.tasks import JobsUnavailable, start_export
 
 
-@bp.route("/tasks/export_posts", methods=["POST"])
-@token_auth_required
+@bp.route("/tasks/export_posts", methods=["POST"], errors=(409, 503))
 @bp.response(202, schemas.Task, headers={"Location": {"schema": {"type": "string"}}})
-@documents_errors(409, 503)
 def export_posts():
     """Start exporting your posts by email; one export runs at a time."""
     try:
@@ -28,10 +24,8 @@ def export_posts():
     return dump(task), {"Location": url_for("api.get_task", id=task.id)}
 
 
-@bp.route("/tasks/<string(maxlength=36):id>", methods=["GET"])
-@token_auth_required
+@bp.route("/tasks/<string(maxlength=36):id>", methods=["GET"], errors=(403, 404))
 @bp.response(200, schemas.Task)
-@documents_errors(403, 404)
 def get_task(id: str):
     """Return one of your tasks, with its progress."""
     task = db.session.get(Task, id)

@@ -3,13 +3,11 @@
 from flask import g
 
 from app.api import schemas
-from app.api.auth import basic_auth_required, token_auth_required
 from app.api.blueprint import bp
 from app.extensions import db
 
 
-@bp.route("/tokens", methods=["POST"])
-@basic_auth_required
+@bp.route("/tokens", methods=["POST"], auth="basic")
 @bp.response(200, schemas.Token)
 def get_token():
     """Return a bearer token for the Basic-authenticated user (the current one while it has over a minute left)."""
@@ -19,7 +17,6 @@ def get_token():
 
 
 @bp.route("/tokens", methods=["DELETE"])
-@token_auth_required
 @bp.response(204)
 def revoke_token():
     """Revoke the caller's token."""

@@ -6,9 +6,7 @@ from flask_limiter.util import get_remote_address
 from sqlalchemy.exc import IntegrityError
 
 from app.api import schemas
-from app.api.auth import token_auth_required
 from app.api.blueprint import bp
-from app.api.errors import documents_errors
 from app.api.pagination import paginated
 from app.api.representation import dump
 from app.extensions import db, limiter
@@ -53,51 +51,40 @@ def commit_unique() -> None:
         abort(409, "Please use a different username or email address.")
 
 
-@bp.route(f"/users/{ID}", methods=["GET"])
-@token_auth_required
+@bp.route(f"/users/{ID}", methods=["GET"], errors=(404,))
 @bp.response(200, schemas.User)
-@documents_errors(404)
 def get_user(id: int):
     """Return one user; `email` only on your own record."""
     return own_or_public(user_or_404(id))
 
 
 @bp.route("/users", methods=["GET"])
-@token_auth_required
-@paginated()
-@bp.response(200, schemas.UserCollection)
+@paginated(schemas.UserCollection)
 def get_users(page: int, per_page: int):
     """Return a page of users, oldest account first."""
     return User.to_collection_dict(sa.select(User).order_by(User.id), page, per_page, "api.get_users")
 
 
-@bp.route(f"/users/{ID}/followers", methods=["GET"])
-@token_auth_required
-@paginated()
-@bp.response(200, schemas.UserCollection)
-@documents_errors(404)
+@bp.route(f"/users/{ID}/followers", methods=["GET"], errors=(404,))
+@paginated(schemas.UserCollection)
 def get_followers(id: int, page: int, per_page: int):
     """Return a page of the user's followers."""
     query = user_or_404(id).followers.select().order_by(User.id)
     return User.to_collection_dict(query, page, per_page, "api.get_followers", id=id)
 
 
-@bp.route(f"/users/{ID}/following", methods=["GET"])
-@token_auth_required
-@paginated()
-@bp.response(200, schemas.UserCollection)
-@documents_errors(404)
+@bp.route(f"/users/{ID}/following", methods=["GET"], errors=(404,))
+@paginated(schemas.UserCollection)
 def get_following(id: int, page: int, per_page: int):
     """Return a page of the users this user follows."""
     query = user_or_404(id).following.select().order_by(User.id)
     return User.to_collection_dict(query, page, per_page, "api.get_following", id=id)
 
 
-@bp.route("/users", methods=["POST"])
+@bp.route("/users", methods=["POST"], auth=None, errors=(409, 413, 415, 429))
 @limiter.limit(auth_limit, key_func=get_remote_address)
 @bp.arguments(schemas.UserCreate)
 @bp.response(201, schemas.User, headers={"Location": {"schema": {"type": "string"}}})
-@documents_errors(409, 413, 415, 429)
 def create_user(data: dict):
     """Register a user (no authentication); the answer's Location is the new user."""
     check_unique(data)
@@ -108,11 +95,9 @@ def create_user(data: dict):
     return dump(user, include=("email",)), {"Location": url_for("api.get_user", id=user.id)}
 
 
-@bp.route(f"/users/{ID}", methods=["PUT"])
-@token_auth_required
+@bp.route(f"/users/{ID}", methods=["PUT"], errors=(403, 404, 409, 413, 415))
 @bp.arguments(schemas.UserUpdate)
 @bp.response(200, schemas.User)
-@documents_errors(403, 404, 409, 413, 415)
 def update_user(data: dict, id: int):
     """Update your own username, email or about-me text."""
     user = user_or_404(id)

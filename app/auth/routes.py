@@ -12,12 +12,23 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.auth.email import send_password_reset_email
 from app.auth.forms import LoginForm, RegistrationForm, ResetPasswordForm, ResetPasswordRequestForm
-from app.extensions import db, limiter
+from app.extensions import db
 from app.models import User
-from app.web.rate_limits import auth_limit, form_account_key
+from app.web.rate_limits import limit_per_account
 from app.web.security import is_safe_next
 
 bp = Blueprint("auth", __name__)
+
+# Pages for signing in or getting back in: a signed-in user who opens one is sent home instead.
+SIGNED_OUT_PAGES = frozenset({"auth.login", "auth.register", "auth.reset_password_request", "auth.reset_password"})
+
+
+@bp.before_request
+def send_signed_in_users_home():
+    """Redirect a signed-in user away from the sign-in, registration and reset pages."""
+    if request.endpoint in SIGNED_OUT_PAGES and current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    return None
 
 
 @cache
@@ -34,12 +45,9 @@ def _check_password_in_constant_time(user: User | None, password: str) -> bool:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(auth_limit, methods=["POST"])
-@limiter.limit(auth_limit, methods=["POST"], key_func=form_account_key("username"))
+@limit_per_account("username")
 def login():
     """Sign a user in and send them to a local `next` page."""
-    if current_user.is_authenticated:
-        return redirect(url_for("main.index"))
     form = LoginForm()
     if form.validate_on_submit():
         user = db.session.scalar(User.by_username(form.username.data))
@@ -69,12 +77,9 @@ def logout():
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit(auth_limit, methods=["POST"])
-@limiter.limit(auth_limit, methods=["POST"], key_func=form_account_key("username"))
+@limit_per_account("username")
 def register():
     """Create an account."""
-    if current_user.is_authenticated:
-        return redirect(url_for("main.index"))
     form = RegistrationForm()
     if form.validate_on_submit():
         user = User(username=form.username.data, email=form.email.data)
@@ -93,12 +98,9 @@ def register():
 
 
 @bp.route("/reset_password_request", methods=["GET", "POST"])
-@limiter.limit(auth_limit, methods=["POST"])
-@limiter.limit(auth_limit, methods=["POST"], key_func=form_account_key("email"))
+@limit_per_account("email")
 def reset_password_request():
     """Email a reset link; the answer is the same whether or not the address is known."""
-    if current_user.is_authenticated:
-        return redirect(url_for("main.index"))
     form = ResetPasswordRequestForm()
     if form.validate_on_submit():
         user = db.session.scalar(sa.select(User).where(User.email == form.email.data.strip().lower()))
@@ -112,8 +114,6 @@ def reset_password_request():
 @bp.route("/reset_password/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
     """Set a new password with a valid, unused reset token."""
-    if current_user.is_authenticated:
-        return redirect(url_for("main.index"))
     user = User.verify_reset_password_token(token)
     if user is None:
         flash(_("This password reset link is invalid or has expired."), "warning")

@@ -111,42 +111,38 @@ def edit_profile():
     return render_template("main/edit_profile.html", title=_("Edit Profile"), form=form)
 
 
-def _follow_target(username: str) -> User | None:
-    """Return the user to follow or unfollow, flashing why when there is none."""
+def _change_follow(username: str, start: bool):
+    """Follow (`start`) or stop following a user, flashing what happened or why nothing did."""
     user = db.session.scalar(User.by_username(username)) if is_valid_username(username) else None
     if user is None:
         flash(_("User %(username)s not found.", username=username), "warning")
-        return None
+        return redirect(url_for("main.index"))
     if user == current_user:
         flash(_("You cannot follow yourself!"), "warning")
-        return None
-    return user
+        return redirect(url_for("main.index"))
+    if start:
+        current_user.follow(user)
+        message, category = _("You are following %(username)s!", username=user.username), "success"
+    else:
+        current_user.unfollow(user)
+        message, category = _("You are not following %(username)s.", username=user.username), "info"
+    db.session.commit()
+    flash(message, category)
+    return redirect(url_for("main.user", username=user.username))
 
 
 @bp.route("/follow/<username>", methods=["POST"])
 @login_required
 def follow(username: str):
     """Follow a user."""
-    user = _follow_target(username)
-    if user is None:
-        return redirect(url_for("main.index"))
-    current_user.follow(user)
-    db.session.commit()
-    flash(_("You are following %(username)s!", username=user.username), "success")
-    return redirect(url_for("main.user", username=user.username))
+    return _change_follow(username, start=True)
 
 
 @bp.route("/unfollow/<username>", methods=["POST"])
 @login_required
 def unfollow(username: str):
     """Stop following a user."""
-    user = _follow_target(username)
-    if user is None:
-        return redirect(url_for("main.index"))
-    current_user.unfollow(user)
-    db.session.commit()
-    flash(_("You are not following %(username)s.", username=user.username), "info")
-    return redirect(url_for("main.user", username=user.username))
+    return _change_follow(username, start=False)
 
 
 @bp.route("/post/<int:id>/delete", methods=["POST"])

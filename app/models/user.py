@@ -31,6 +31,19 @@ followers = sa.Table(
 )
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def follow_relationship(own_column: str, other_column: str, back_populates: str):
+    """Return one side of the follow graph: the users at `other_column` of rows whose `own_column` is us."""
+    return so.relationship(
+        secondary=followers,
+        primaryjoin=f"followers.c.{own_column} == User.id",
+        secondaryjoin=f"followers.c.{other_column} == User.id",
+        back_populates=back_populates,
+        passive_deletes=True,
+    )
+
+
 # Below this many candidate posts a timeline is gathered and sorted; above it, read newest first.
 SPARSE_TIMELINE = 5000
 
@@ -77,20 +90,9 @@ class User(PaginatedAPIMixin, UserMixin, db.Model):
     token_expiration: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime)
 
     posts: so.WriteOnlyMapped["Post"] = so.relationship(back_populates="author", passive_deletes=True)
-    following: so.WriteOnlyMapped["User"] = so.relationship(
-        secondary=followers,
-        primaryjoin=(followers.c.follower_id == id),
-        secondaryjoin=(followers.c.followed_id == id),
-        back_populates="followers",
-        passive_deletes=True,
-    )
-    followers: so.WriteOnlyMapped["User"] = so.relationship(
-        secondary=followers,
-        primaryjoin=(followers.c.followed_id == id),
-        secondaryjoin=(followers.c.follower_id == id),
-        back_populates="following",
-        passive_deletes=True,
-    )
+    # Both sides of the `followers` table: whom this user follows, and who follows this user.
+    following: so.WriteOnlyMapped["User"] = follow_relationship("follower_id", "followed_id", "followers")
+    followers: so.WriteOnlyMapped["User"] = follow_relationship("followed_id", "follower_id", "following")
     messages_sent: so.WriteOnlyMapped["Message"] = so.relationship(
         foreign_keys="Message.sender_id", back_populates="author", passive_deletes=True
     )

@@ -9,6 +9,8 @@ from collections.abc import Callable
 
 from flask import current_app, request
 
+from app.extensions import limiter
+
 
 def auth_limit() -> str:
     """Return the limit for sign-in, registration, password resets and tokens."""
@@ -32,3 +34,13 @@ def form_account_key(field: str) -> Callable[[], str]:
         return f"{request.endpoint}:{account_name(request.form.get(field))}"
 
     return key
+
+
+def limit_per_account(field: str) -> Callable:
+    """Limit a form's POSTs per client address and per the account named in form field `field`."""
+
+    def decorate(view: Callable) -> Callable:
+        view = limiter.limit(auth_limit, methods=["POST"], key_func=form_account_key(field))(view)
+        return limiter.limit(auth_limit, methods=["POST"])(view)
+
+    return decorate
