@@ -19,7 +19,10 @@ def other_user_or_error(id: int) -> User:
 @bp.route(f"/users/{ID}/follow", methods=["POST", "DELETE"], errors=(400, 404))
 @bp.response(204)
 def follow(id: int):
-    """Follow a user (POST; twice is the same as once) or stop following them (DELETE; a no-op when you do not)."""
+    """Follow a user (POST) or stop following them (DELETE).
+
+    Following twice is the same as following once; unfollowing someone you do not follow changes nothing.
+    """
     user = other_user_or_error(id)
     if request.method == "POST":
         g.current_user.follow(user)

@@ -5,9 +5,9 @@ import re
 import pytest
 
 from app.extensions import db
-from tests.api.conftest import assert_error, basic, bearer, token_for
-from tests.conftest import make_app
-from tests.factories import UserFactory
+from tests.support.api import assert_error, basic, bearer, token_for
+from tests.support.apps import make_app
+from tests.support.factories import UserFactory
 
 
 def test_unknown_api_url_is_json_404(client):

@@ -17,8 +17,8 @@ from schemathesis.specs.openapi.checks import (
 
 from app.extensions import db
 from app.tasks import TaskRunner
-from tests.conftest import make_app
-from tests.factories import PostFactory, UserFactory
+from tests.support.apps import make_app
+from tests.support.factories import PostFactory, UserFactory
 
 EXAMPLES_PER_OPERATION = 25
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]

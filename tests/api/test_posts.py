@@ -6,8 +6,9 @@ import pytest
 
 from app.extensions import db
 from app.models import Post
-from tests.api.conftest import assert_error, counting_queries
-from tests.factories import PostFactory, UserFactory
+from tests.support.api import assert_error
+from tests.support.apps import counting_queries
+from tests.support.factories import PostFactory, UserFactory
 
 
 def test_create_post_is_201_with_location(client, user, headers):

@@ -8,7 +8,7 @@ from app.api import schemas
 from app.api.representation import compile_schema
 from app.extensions import db
 from app.models import Message, Notification, Post, Task, User
-from tests.factories import MessageFactory, PostFactory, UserFactory
+from tests.support.factories import MessageFactory, PostFactory, UserFactory
 
 
 @pytest.fixture

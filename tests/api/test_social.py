@@ -8,8 +8,8 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import Message, Task
 from app.tasks import TaskRunner
-from tests.api.conftest import assert_error, bearer, token_for
-from tests.factories import MessageFactory, PostFactory
+from tests.support.api import assert_error, bearer, token_for
+from tests.support.factories import MessageFactory, PostFactory
 
 # Follow
 

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from app.extensions import db
 from app.models import utcnow
-from tests.api.conftest import assert_error, basic, bearer, token_for
+from tests.support.api import assert_error, basic, bearer, token_for
 
 
 def test_basic_auth_gets_a_token(client, user):

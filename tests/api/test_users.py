@@ -6,8 +6,9 @@ import pytest
 
 from app.extensions import db
 from app.models import User
-from tests.api.conftest import assert_error, counting_queries
-from tests.factories import PostFactory, UserFactory
+from tests.support.api import assert_error
+from tests.support.apps import counting_queries
+from tests.support.factories import PostFactory, UserFactory
 
 USER_KEYS = {"id", "username", "last_seen", "about_me", "post_count", "follower_count", "following_count", "_links"}
 

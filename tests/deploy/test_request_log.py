@@ -6,8 +6,8 @@ import re
 import pytest
 
 from app.web.request_log import format_fields, incoming_request_id
-from tests.conftest import make_app
-from tests.factories import UserFactory
+from tests.support.apps import make_app
+from tests.support.factories import UserFactory
 
 LOGGER = "app.request"
 
@@ -129,7 +129,7 @@ def test_sane_request_ids_are_kept():
 def test_line_goes_to_stdout_when_log_to_stdout(capsys):
     """In production (not testing) with LOG_TO_STDOUT the line reaches stdout through the root handler."""
     from app import create_app
-    from tests.conftest import TestConfig
+    from tests.support.apps import TestConfig
 
     config = type("StdoutConfig", (TestConfig,), {"TESTING": False, "LOG_TO_STDOUT": True})
     root = logging.getLogger()

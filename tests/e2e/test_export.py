@@ -5,14 +5,14 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from app.models import Post, utcnow
-from tests.e2e.conftest import log_in, register
+from tests.support.browser import log_in, register
 
 POSTS = 40_000
 
 
-def add_posts(database_file, username: str, count: int) -> None:
+def add_posts(database_url: str, username: str, count: int) -> None:
     """Give `username` many posts straight in the live server's database, so the export takes a while."""
-    engine = sa.create_engine(f"sqlite:///{database_file}")
+    engine = sa.create_engine(database_url)
     start = utcnow() - timedelta(days=30)
     with engine.begin() as connection:
         user_id = connection.execute(sa.text("SELECT id FROM user WHERE username = :u"), {"u": username}).scalar_one()
@@ -32,10 +32,10 @@ def add_posts(database_file, username: str, count: int) -> None:
     engine.dispose()
 
 
-def test_export_progress_rises_live_then_completes(page, tmp_path):
+def test_export_progress_rises_live_then_completes(page, live_server):
     register(page, "archivist")
     log_in(page, "archivist")
-    add_posts(tmp_path / "e2e.db", "archivist", POSTS)
+    add_posts(live_server.app.config["SQLALCHEMY_DATABASE_URI"], "archivist", POSTS)
 
     page.goto("/user/archivist")
     page.get_by_role("button", name="Export your posts").click()

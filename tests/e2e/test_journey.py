@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import follow, log_in, register, write_post
+from tests.support.browser import follow, log_in, register, write_post
 
 RECENTLY = re.compile(r"^(a few seconds ago|\d+ seconds ago|a minute ago)$")
 

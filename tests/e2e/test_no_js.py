@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import HOME, follow, log_in, register, write_post
+from tests.support.browser import HOME, follow, log_in, register, write_post
 
 
 def test_register_login_post_follow_logout_without_javascript(new_page):

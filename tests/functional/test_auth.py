@@ -7,9 +7,9 @@ import pytest
 from app.auth.forms import RegistrationForm
 from app.extensions import db, mail
 from app.models import User
-from tests.conftest import count_rows
-from tests.factories import DEFAULT_PASSWORD
-from tests.functional.conftest import csrf_token_from, is_site_layout, login_redirect_next
+from tests.support.apps import count_rows
+from tests.support.factories import DEFAULT_PASSWORD
+from tests.support.pages import csrf_token_from, is_site_layout, login_redirect_next
 
 NEW_PASSWORD = "a brand new passphrase"
 

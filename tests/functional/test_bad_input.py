@@ -7,10 +7,11 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Message, Post, User
-from tests.conftest import count_rows
-from tests.factories import DEFAULT_PASSWORD, MessageFactory, PostFactory
-from tests.functional.conftest import XSS, XSS_ESCAPED
+from tests.support.apps import count_rows
+from tests.support.factories import DEFAULT_PASSWORD, MessageFactory, PostFactory
 
+XSS = "<script>alert(1)</script>"
+XSS_ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
 NOT_ALLOWED = "This text contains characters that are not allowed."
 REQUIRED = "This field is required."
 MIXED_SCRIPTS = "Hi 👋🏽 مرحبا بالعالم · שלום עולם · 你好世界 · café ñ"

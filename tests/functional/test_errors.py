@@ -5,9 +5,9 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Post, User
-from tests.conftest import IsolatedClient, count_rows, make_app
-from tests.factories import DEFAULT_PASSWORD, UserFactory
-from tests.functional.conftest import is_site_layout
+from tests.support.apps import IsolatedClient, count_rows, make_app
+from tests.support.factories import DEFAULT_PASSWORD, UserFactory
+from tests.support.pages import is_site_layout
 
 JSON = {"Accept": "application/json"}
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}

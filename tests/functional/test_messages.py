@@ -7,9 +7,9 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Message, Notification
-from tests.conftest import count_rows
-from tests.factories import MessageFactory
-from tests.functional.conftest import is_site_layout, login_redirect_next
+from tests.support.apps import count_rows
+from tests.support.factories import MessageFactory
+from tests.support.pages import is_site_layout, login_redirect_next
 
 
 def badge(html: str) -> tuple[str, bool]:

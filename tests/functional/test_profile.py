@@ -9,9 +9,9 @@ from app.extensions import db
 from app.main.forms import EditProfileForm
 from app.models import Task, User
 from app.tasks import TaskRunner
-from tests.conftest import count_rows
-from tests.factories import PostFactory, UserFactory
-from tests.functional.conftest import is_site_layout, login_redirect_next
+from tests.support.apps import count_rows
+from tests.support.factories import PostFactory, UserFactory
+from tests.support.pages import is_site_layout, login_redirect_next
 
 
 def follows(follower: User, followed: User) -> bool:

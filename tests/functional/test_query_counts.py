@@ -4,8 +4,8 @@ import pytest
 
 from app.extensions import db
 from app.models import Message, Post
-from tests.conftest import make_app, reset_database
-from tests.factories import DEFAULT_PASSWORD, UserFactory
+from tests.support.apps import make_app, reset_database
+from tests.support.factories import DEFAULT_PASSWORD, UserFactory
 
 # The most queries each page may run; raising a number here should be a conscious decision.
 BUDGET = {

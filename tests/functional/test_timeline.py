@@ -7,9 +7,9 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Post
-from tests.conftest import count_rows
-from tests.factories import PostFactory, UserFactory
-from tests.functional.conftest import is_site_layout, login_redirect_next
+from tests.support.apps import count_rows
+from tests.support.factories import PostFactory, UserFactory
+from tests.support.pages import is_site_layout, login_redirect_next
 
 ENGLISH = "The weather is lovely today and I am going for a long walk in the park"
 SPANISH = "Hoy hace un tiempo precioso y voy a dar un largo paseo por el parque con mis amigos"

@@ -7,7 +7,8 @@ import pytest
 from babel.messages.pofile import read_po
 
 import app.cli.translate
-from tests.i18n.conftest import LANGUAGES, TRANSLATIONS_DIR
+from tests.support.i18n import LANGUAGES
+from tests.support.paths import TRANSLATIONS_DIR
 
 TEMPLATES_DIR = Path(app.cli.translate.APP_DIR) / "templates"
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|%%")

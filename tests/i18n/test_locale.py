@@ -2,7 +2,6 @@
 
 import re
 import uuid
-from pathlib import Path
 
 import pytest
 from flask_babel import force_locale, get_locale
@@ -10,8 +9,10 @@ from flask_babel import force_locale, get_locale
 from app import tasks
 from app.extensions import db, mail
 from app.models import Task, User
-from tests.conftest import AuthActions, make_app
-from tests.factories import PostFactory, UserFactory
+from tests.support.apps import make_app
+from tests.support.auth import AuthActions
+from tests.support.factories import PostFactory, UserFactory
+from tests.support.paths import STATIC_DIR
 
 
 def html_lang(response) -> str:
@@ -215,7 +216,7 @@ def test_task_failure_text_for_javascript_is_translated(logged_in, user):
 
 def test_moment_gets_the_page_language():
     """app.js reads <html lang> and maps zh to moment's zh-cn locale, which the bundle contains."""
-    static = Path(__file__).resolve().parents[2] / "app" / "static"
+    static = STATIC_DIR
     script = (static / "js" / "app.js").read_text(encoding="utf-8")
     assert "document.documentElement.lang" in script
     assert "locale === 'zh' ? 'zh-cn'" in script

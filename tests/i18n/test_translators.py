@@ -8,8 +8,10 @@ from flask import current_app
 import app.translate
 import app.translate.backends
 from app.extensions import db
-from tests.conftest import AuthActions, free_port, make_app
-from tests.factories import PostFactory, UserFactory
+from tests.support.apps import make_app
+from tests.support.auth import AuthActions
+from tests.support.factories import PostFactory, UserFactory
+from tests.support.live_server import free_port
 
 SPANISH_POST = "Hoy he aprendido a traducir mensajes con Flask"
 

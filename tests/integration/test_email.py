@@ -9,8 +9,9 @@ import pytest
 from app.email import send_email
 from app.extensions import db
 from app.models import User
-from tests.conftest import free_port, make_app
-from tests.factories import DEFAULT_PASSWORD, UserFactory
+from tests.support.apps import make_app
+from tests.support.factories import DEFAULT_PASSWORD, UserFactory
+from tests.support.live_server import free_port
 
 NEW_PASSWORD = "a brand new passphrase"
 # PyJWT warns about HMAC keys under 32 bytes, and reset tokens are JWTs.

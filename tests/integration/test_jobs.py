@@ -4,7 +4,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -15,12 +14,14 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import Post, Task, utcnow
 from app.tasks import export_posts
-from tests import services
-from tests.conftest import free_port, make_app, reset_database
-from tests.factories import DEFAULT_PASSWORD, UserFactory
+from tests.support import services
+from tests.support.apps import make_app, reset_database
+from tests.support.auth import log_in
+from tests.support.factories import UserFactory
+from tests.support.live_server import free_port
+from tests.support.paths import ROOT, VENV_BIN
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
-RQ = str(Path(sys.executable).parent / "rq")
+RQ = str(VENV_BIN / "rq")
 
 
 @pytest.fixture
@@ -62,7 +63,7 @@ def start_worker(app, log_path: Path, burst: bool = True, app_worker: bool = Fal
         command.append("--burst")
     with open(log_path, "w") as log:
         return subprocess.Popen(
-            command, cwd=PROJECT_DIR, env=worker_env(app), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            command, cwd=ROOT, env=worker_env(app), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
 
 
@@ -84,11 +85,6 @@ def add_posts(user, count: int) -> None:
     ]
     db.session.execute(sa.insert(Post), rows)
     db.session.commit()
-
-
-def login(client, username: str) -> None:
-    response = client.post("/auth/login", data={"username": username, "password": DEFAULT_PASSWORD})
-    assert response.status_code == 302
 
 
 def task_of(user_id: int) -> Task:
@@ -115,7 +111,7 @@ def test_export_on_rq_worker_reports_progress_and_emails_the_posts(tmp_path, smt
         user = UserFactory(username="exporter")
         add_posts(user, 5000)
         client = app.test_client()
-        login(client, "exporter")
+        log_in(client, "exporter")
         response = client.post("/export_posts")
         assert response.status_code == 302
         assert task_of(user.id).complete is False
@@ -149,7 +145,7 @@ def test_export_in_process_emails_the_posts(tmp_path, smtp_server):
         user = UserFactory(username="local")
         add_posts(user, 300)
         client = app.test_client()
-        login(client, "local")
+        log_in(client, "local")
         assert client.post("/export_posts").status_code == 302
         check_export_email(smtp_server[2], 300)
         for _ in range(100):
@@ -171,7 +167,7 @@ def test_export_that_raises_is_shown_failed_with_a_retry_button(tmp_path, smtp_s
         user = UserFactory(username="unlucky")
         add_posts(user, 10)
         client = app.test_client()
-        login(client, "unlucky")
+        log_in(client, "unlucky")
         client.post("/export_posts")
         log_path = tmp_path / "worker.log"
         start_worker(app, log_path).wait(timeout=60)
@@ -191,7 +187,7 @@ def test_export_whose_worker_is_killed_becomes_failed_after_the_stale_check(tmp_
         user = UserFactory(username="victim")
         add_posts(user, 60000)
         client = app.test_client()
-        login(client, "victim")
+        log_in(client, "victim")
         client.post("/export_posts")
         worker = start_worker(app, tmp_path / "worker.log", burst=False)
         try:
@@ -218,7 +214,7 @@ def test_redis_down_pages_render_and_export_explains(tmp_path, smtp_server):
     with app.app_context():
         UserFactory(username="offline")
         client = app.test_client()
-        login(client, "offline")
+        log_in(client, "offline")
         for path in ("/index", "/explore", "/user/offline", "/messages", "/notifications?since=0"):
             assert client.get(path).status_code == 200, path
         assert "Exports are unavailable right now" in client.get("/user/offline").text

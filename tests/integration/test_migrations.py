@@ -4,7 +4,6 @@ import os
 import secrets
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -12,10 +11,9 @@ import sqlalchemy as sa
 from app import create_app
 from app.extensions import db
 from app.models import Post, User
-from tests import services
-from tests.conftest import TestConfig
+from tests.support.apps import TestConfig
+from tests.support.paths import ROOT
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 # Variables that would point a child process at a developer's own services.
 FOREIGN_SETTINGS = ("REDIS_URL", "ELASTICSEARCH_URL", "MAIL_SERVER", "FLASK_DEBUG", "SERVER_NAME")
 
@@ -31,7 +29,7 @@ def flask_db(database_url: str, *args: str) -> subprocess.CompletedProcess:
     )
     result = subprocess.run(
         [sys.executable, "-m", "flask", "db", *args],
-        cwd=PROJECT_ROOT,
+        cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
@@ -60,36 +58,16 @@ def assert_migrations_round_trip(database_url: str) -> None:
     assert table_names(database_url) <= {"alembic_version"}
 
 
-def scratch_database(server_url: str, admin_database: str, create_sql: str):
-    """Create a uniquely named database on the server; yield its URL; drop it afterwards."""
-    name = f"mb_migr_{secrets.token_hex(4)}"
-    admin = sa.create_engine(sa.make_url(server_url).set(database=admin_database), isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(create_sql.format(name=name))
-        try:
-            yield sa.make_url(server_url).set(database=name).render_as_string(hide_password=False)
-        finally:
-            with admin.connect() as connection:
-                connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name}")
-    finally:
-        admin.dispose()
-
-
 @pytest.fixture
-def postgres_url():
+def postgres_url(pg_scratch):
     """A fresh, empty PostgreSQL database for this test only."""
-    server = services.require_postgres()
-    yield from scratch_database(server, "postgres", "CREATE DATABASE {name}")
+    return pg_scratch()
 
 
 @pytest.fixture
-def mariadb_url():
+def mariadb_url(mariadb_scratch):
     """A fresh, empty utf8mb4 MariaDB database for this test only."""
-    server = services.require_mariadb()
-    yield from scratch_database(
-        server, "mysql", "CREATE DATABASE {name} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
-    )
+    return mariadb_scratch()
 
 
 def test_migrations_match_models_on_sqlite(tmp_path):

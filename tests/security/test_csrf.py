@@ -5,8 +5,9 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Post, User
-from tests.factories import MessageFactory, PostFactory, UserFactory
-from tests.security.conftest import csrf_token_from, signed_in
+from tests.support.auth import signed_in
+from tests.support.factories import MessageFactory, PostFactory, UserFactory
+from tests.support.pages import csrf_token_from
 
 CSRF_MESSAGE = "the form was not sent from this site"
 

@@ -3,12 +3,15 @@
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support import services
+from tests.support.paths import ROOT
+
 AUDIT_TIMEOUT = 120
+# Where pip-audit looks packages up (its default vulnerability service).
+ADVISORY_DATABASE = "PyPI's vulnerability API (pypi.org)"
 # Signs in pip-audit's output that the advisory service could not be reached (no network).
 NETWORK_FAILURES = ("ConnectionError", "Max retries exceeded", "NameResolutionError", "Temporary failure", "timed out")
 
@@ -30,12 +33,16 @@ def test_pinned_requirements_have_no_known_vulnerabilities():
     try:
         result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=AUDIT_TIMEOUT)
     except subprocess.TimeoutExpired:
-        pytest.skip(f"pip-audit got no answer from the advisory database within {AUDIT_TIMEOUT}s")
+        services.service_missing(
+            "The advisory database", ADVISORY_DATABASE, f"pip-audit got no answer in {AUDIT_TIMEOUT}s"
+        )
     try:
         report = json.loads(result.stdout)
     except json.JSONDecodeError:
         if any(sign in result.stderr for sign in NETWORK_FAILURES):
-            pytest.skip("the advisory database is unreachable: " + result.stderr.strip().splitlines()[-1])
+            services.service_missing(
+                "The advisory database", ADVISORY_DATABASE, "pip-audit: " + result.stderr.strip().splitlines()[-1]
+            )
         pytest.fail(f"pip-audit failed (exit {result.returncode}):\n{result.stderr[-2000:]}")
     vulnerable = [
         f"{dependency['name']}=={dependency['version']}: "

@@ -7,9 +7,9 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Message, Post, User
-from tests.conftest import make_app
-from tests.factories import DEFAULT_PASSWORD, PostFactory, UserFactory
-from tests.security.conftest import IsolatedClient, log_in, pushed
+from tests.support.apps import IsolatedClient, make_app, pushed
+from tests.support.auth import log_in
+from tests.support.factories import DEFAULT_PASSWORD, PostFactory, UserFactory
 
 # How the form macros mark a field with an error message.
 FIELD_ERROR = 'class="invalid-feedback'
@@ -55,7 +55,8 @@ def test_an_oversized_api_body_gets_a_413_json(small_body_app):
     assert_json_error(client.post("/api/users", json={"username": "x" * 4000}), 413)
 
 
-# Field lengths, enforced before the database (PostgreSQL would raise on an over-long value)
+# Field lengths, enforced before the database (PostgreSQL would raise on an over-long value).
+# `any_db_app` is SQLite here; tests/integration/postgres/test_input_limits.py runs these tests on PostgreSQL.
 
 
 @pytest.fixture

@@ -8,17 +8,10 @@ from urllib.parse import quote, urljoin, urlsplit
 import pytest
 
 from app.extensions import db
-from tests.conftest import make_app
-from tests.security.conftest import (
-    EVIL_NAME,
-    XSS,
-    XSS_ATTR,
-    XSS_ESCAPED,
-    csrf_token_from,
-    log_in,
-    pushed,
-    seed_hostile_content,
-)
+from tests.support.apps import make_app, pushed
+from tests.support.auth import log_in
+from tests.support.hostile import EVIL_NAME, XSS, XSS_ATTR, XSS_ESCAPED, seed_hostile_content
+from tests.support.pages import csrf_token_from
 
 RAW_PAYLOADS = [XSS, XSS_ATTR, EVIL_NAME, "<script>alert", "<img src=x", "<b onmouseover"]
 
@@ -231,7 +224,7 @@ def crawl(client, start: list[str], limit: int = 150) -> dict[str, list[str]]:
 def test_no_page_a_logged_in_user_sees_has_inline_script(hostile):
     app, client, seeded = hostile
     for n in range(30):  # enough posts for a second page everywhere
-        from tests.factories import PostFactory
+        from tests.support.factories import PostFactory
 
         PostFactory(author=seeded["susan"], body=f"filler {n}")
     start = HTML_PAGES + ["/", "/explore?page=2", "/index?page=2", "/user/susan?page=2", "/api/docs", "/auth/logout"]

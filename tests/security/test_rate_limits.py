@@ -4,7 +4,7 @@ import itertools
 
 import pytest
 
-from tests.factories import DEFAULT_PASSWORD, UserFactory
+from tests.support.factories import DEFAULT_PASSWORD, UserFactory
 
 LIMIT = 3  # RATELIMIT_AUTH of the `limited_app` fixture
 addresses = (f"10.0.{n // 250}.{n % 250 + 1}" for n in itertools.count())

@@ -5,8 +5,8 @@ from urllib.parse import quote, urljoin, urlsplit
 import pytest
 
 from app.web.security import is_safe_next
-from tests.factories import PostFactory, UserFactory
-from tests.security.conftest import log_in
+from tests.support.auth import log_in
+from tests.support.factories import PostFactory, UserFactory
 
 SITE = "http://localhost"
 HOSTILE = [

@@ -6,7 +6,6 @@ import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -14,11 +13,11 @@ import werkzeug.security
 
 from app.extensions import db
 from app.models import User
-from tests.conftest import make_app
-from tests.factories import DEFAULT_PASSWORD, UserFactory
-from tests.security.conftest import log_in, pushed
+from tests.support.apps import make_app, pushed
+from tests.support.auth import log_in
+from tests.support.factories import DEFAULT_PASSWORD, UserFactory
+from tests.support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 NEW_PASSWORD = "a brand new password"
 CSRF_TOKEN = re.compile(r"(content|value)=\"[\w.-]{60,}\"")
 

@@ -8,8 +8,8 @@ import sqlalchemy as sa
 import app.cli.translate
 from app.extensions import db
 from app.models import Task, User
-from tests.conftest import count_rows
-from tests.factories import UserFactory
+from tests.support.apps import count_rows
+from tests.support.factories import UserFactory
 
 
 @pytest.fixture

@@ -4,14 +4,12 @@ import logging
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from app import create_app
 from config import Config, ConfigError, database_url, env_bool, env_int, env_list, env_str
-
-PROJECT_DIR = Path(__file__).resolve().parents[2]
+from tests.support.paths import ROOT
 
 
 class ProductionConfig(Config):
@@ -172,7 +170,7 @@ def test_flask_start_with_malformed_mail_port_fails_naming_the_variable():
     env.update(MAIL_PORT="abc", FLASK_APP="microblog.py", SECRET_KEY="x" * 64)
     result = subprocess.run(
         [sys.executable, "-m", "flask", "routes"],
-        cwd=PROJECT_DIR,
+        cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,

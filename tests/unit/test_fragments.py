@@ -3,7 +3,7 @@
 from markupsafe import Markup
 
 from app.web.fragments import FragmentCache
-from tests.factories import PostFactory, UserFactory
+from tests.support.factories import PostFactory, UserFactory
 
 
 class Renderer:

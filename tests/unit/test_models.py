@@ -1,4 +1,4 @@
-"""The models of SPEC §3, on SQLite and on PostgreSQL (`any_db_app`)."""
+"""The models of SPEC §3, on `any_db_app`: SQLite here, PostgreSQL again in tests/integration/postgres."""
 
 import time
 import uuid
@@ -12,8 +12,8 @@ from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import Message, Notification, PaginatedAPIMixin, Post, Task, User, utcnow
-from tests.api.conftest import counting_queries
-from tests.factories import DEFAULT_PASSWORD, MessageFactory, PostFactory, UserFactory
+from tests.support.apps import counting_queries
+from tests.support.factories import DEFAULT_PASSWORD, MessageFactory, PostFactory, UserFactory
 
 pytestmark = pytest.mark.usefixtures("any_db_app")
 

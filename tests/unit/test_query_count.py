@@ -4,8 +4,9 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from tests.conftest import make_app, reset_database
-from tests.factories import PostFactory, UserFactory
+from tests.support.apps import make_app, reset_database
+from tests.support.auth import log_in
+from tests.support.factories import PostFactory, UserFactory
 
 
 @pytest.fixture
@@ -17,14 +18,9 @@ def counting_app():
     reset_database(app)
 
 
-def log_in(client) -> None:
-    response = client.post("/auth/login", data={"username": "susan", "password": "cat"})
-    assert response.status_code == 302
-
-
 def test_header_absent_by_default(app, client):
     UserFactory(username="susan", password="cat")
-    log_in(client)
+    log_in(client, "susan", "cat")
     response = client.get("/explore")
     assert response.status_code == 200
     assert "X-Query-Count" not in response.headers
@@ -34,7 +30,7 @@ def test_header_counts_every_statement_of_the_request(counting_app):
     susan = UserFactory(username="susan", password="cat")
     PostFactory.create_batch(3, author=susan)
     client = counting_app.test_client()
-    log_in(client)
+    log_in(client, "susan", "cat")
 
     statements: list[str] = []
 

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from app.cli.seed import RARE_WORD
 from app.extensions import db
 from app.models import Post, User, followers
-from tests.conftest import make_app, reset_database
+from tests.support.apps import make_app, reset_database
 
 
 def snapshot():
@@ -67,19 +67,3 @@ def test_seed_twice_with_the_same_seed_is_a_clear_error(runner):
     result = runner.invoke(args=["seed", "--users", "3", "--posts", "1", "--follows", "0"])
     assert result.exit_code != 0
     assert "pick another --seed" in result.output
-
-
-def test_seed_leaves_planner_statistics_on_postgresql():
-    from app.cli.seed import seed
-    from tests import services
-
-    app = make_app(services.require_postgres())
-    try:
-        with app.app_context():
-            seed(20, 200, 50)
-            query = sa.text("SELECT relname FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL")
-            analyzed = set(db.session.scalars(query))
-            db.session.remove()
-    finally:
-        reset_database(app)
-    assert {"user", "post", "followers"} <= analyzed

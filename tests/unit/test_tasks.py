@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import Task
 from app.tasks import TASKS, TaskRunner, export_posts
-from tests.factories import UserFactory
+from tests.support.factories import UserFactory
 
 
 @pytest.fixture

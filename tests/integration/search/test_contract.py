@@ -14,9 +14,10 @@ import sqlalchemy as sa
 from app import search as search_service
 from app.extensions import db
 from app.models import Post, SearchPending
-from tests.conftest import make_app
-from tests.factories import DEFAULT_PASSWORD, PostFactory, UserFactory
-from tests.search.conftest import close_backend
+from tests.support.apps import make_app
+from tests.support.auth import log_in
+from tests.support.factories import DEFAULT_PASSWORD, PostFactory, UserFactory
+from tests.support.search import close_backend
 
 
 @pytest.fixture
@@ -210,11 +211,6 @@ def outage_app(fake_elasticsearch, monkeypatch):
     close_backend(app)
 
 
-def login(client, username: str) -> None:
-    response = client.post("/auth/login", data={"username": username, "password": DEFAULT_PASSWORD})
-    assert response.status_code == 302
-
-
 def pending() -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(SearchPending))
 
@@ -231,7 +227,7 @@ def publish(client, body: str, limit: float) -> None:
 def test_outage_never_fails_a_write_and_the_index_converges(outage_app, fake_elasticsearch, monkeypatch, mode):
     user = UserFactory(username="writer")
     client = outage_app.test_client()
-    login(client, "writer")
+    log_in(client, "writer")
     publish(client, "indexed before outage", limit=5)
     doomed_id = db.session.scalar(sa.select(Post.id).where(Post.body == "indexed before outage"))
     search_service.get_backend().refresh("post")
@@ -267,7 +263,7 @@ def test_outage_never_fails_a_write_and_the_index_converges(outage_app, fake_ela
 def test_replay_pending_catches_up_without_a_new_write(outage_app, fake_elasticsearch, monkeypatch):
     UserFactory(username="writer")
     client = outage_app.test_client()
-    login(client, "writer")
+    log_in(client, "writer")
     fake_elasticsearch.fail("503")
     publish(client, "queued while down", limit=3)
     assert pending() == 1
@@ -284,7 +280,7 @@ def test_replay_pending_catches_up_without_a_new_write(outage_app, fake_elastics
 def test_reindex_after_outage_clears_pending(outage_app, fake_elasticsearch):
     UserFactory(username="writer")
     client = outage_app.test_client()
-    login(client, "writer")
+    log_in(client, "writer")
     fake_elasticsearch.fail("close")
     publish(client, "lost without reindex", limit=3)
     assert pending() == 1
@@ -298,7 +294,7 @@ def test_reindex_after_outage_clears_pending(outage_app, fake_elasticsearch):
 def test_search_during_an_outage_answers_503_with_a_message(outage_app, fake_elasticsearch):
     UserFactory(username="reader")
     client = outage_app.test_client()
-    login(client, "reader")
+    log_in(client, "reader")
     fake_elasticsearch.fail("503")
     page = client.get("/search?q=anything")
     assert page.status_code == 503

@@ -1,17 +1,11 @@
 """A black-box client (`requests`) against a real gunicorn serving the migrated app."""
 
-import os
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 import requests
 
-from tests.conftest import free_port
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.live_server import Gunicorn, migrate, production_env
 
 
 def wait_until(predicate, timeout: float = 20, interval: float = 0.2):
@@ -25,53 +19,13 @@ def wait_until(predicate, timeout: float = 20, interval: float = 0.2):
     pytest.fail(f"gave up waiting after {timeout} s")
 
 
-def server_up(base: str) -> bool:
-    try:
-        return requests.get(f"{base}/api/openapi.json", timeout=5).status_code == 200
-    except requests.RequestException:
-        return False
-
-
 @pytest.fixture
-def live_server(tmp_path):
+def gunicorn_url(tmp_path):
     """Migrate a SQLite file with `flask db upgrade`, serve it with 2 gunicorn workers; yield the base URL."""
-    env = {
-        **os.environ,
-        "FLASK_APP": "microblog.py",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'live.db'}",
-        "SECRET_KEY": "live-test-secret-key-0123456789abcdef",
-        # Blank means "not configured": stay on the embedded services whatever the shell or .env says.
-        "REDIS_URL": "",
-        "ELASTICSEARCH_URL": "",
-        "MAIL_SERVER": "",
-        "LOG_TO_STDOUT": "1",
-    }
-    subprocess.run([sys.executable, "-m", "flask", "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
-    port = free_port()
-    log = open(tmp_path / "gunicorn.log", "wb")  # noqa: SIM115  (closed below, after the server stops)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "microblog:app"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while not server_up(base):
-            if server.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("gunicorn did not start:\n" + (tmp_path / "gunicorn.log").read_text(errors="replace"))
-            time.sleep(0.2)
-        yield base
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()
+    env = production_env(f"sqlite:///{tmp_path / 'live.db'}")
+    migrate(env)
+    with Gunicorn(env, tmp_path / "gunicorn.log", workers=2, ready_path="/api/openapi.json") as server:
+        yield server.url
 
 
 def register(base: str, name: str) -> dict:
@@ -90,8 +44,8 @@ def login(base: str, name: str) -> requests.Session:
     return session
 
 
-def test_a_client_does_everything_the_site_does(live_server):
-    base = live_server
+def test_a_client_does_everything_the_site_does(gunicorn_url):
+    base = gunicorn_url
     alice, bob = register(base, "alice"), register(base, "bob")
     as_alice, as_bob = login(base, "alice"), login(base, "bob")
 

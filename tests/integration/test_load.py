@@ -1,11 +1,5 @@
 """Nothing lost under load: concurrent form and API posts against gunicorn, on SQLite and PostgreSQL."""
 
-import os
-import re
-import secrets
-import subprocess
-import sys
-import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -14,13 +8,13 @@ import pytest
 import requests
 import sqlalchemy as sa
 
-from app import create_app
 from app.extensions import db
 from app.models import Post
-from tests.conftest import TestConfig, free_port
-from tests.factories import DEFAULT_PASSWORD, UserFactory
+from tests.support.apps import build_app
+from tests.support.factories import DEFAULT_PASSWORD, UserFactory
+from tests.support.live_server import Gunicorn, migrate, production_env
+from tests.support.pages import csrf_token_from
 
-ROOT = Path(__file__).resolve().parents[2]
 CLIENTS = 20
 POSTS_EACH = 25
 STARTUP_SECONDS = 30
@@ -28,34 +22,14 @@ STARTUP_SECONDS = 30
 
 def server_env(database_url: str) -> dict[str, str]:
     """Return a production-like environment: real secret, CSRF on, no external services."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "GUNICORN_"))}
-    env.update(
-        DATABASE_URL=database_url,
-        SECRET_KEY=secrets.token_hex(32),
-        # Keep the limits on, but let 20 clients from one address log in at once.
-        RATELIMIT_AUTH="10000 per minute",
-        RATELIMIT_API="10000 per minute",
-        LOG_TO_STDOUT="1",
-        REDIS_URL="",
-        ELASTICSEARCH_URL="",
-        MAIL_SERVER="",
-        MS_TRANSLATOR_KEY="",
-        LIBRETRANSLATE_URL="",
-    )
-    return env
+    # Keep the limits on, but let 20 clients from one address log in at once.
+    return production_env(database_url, RATELIMIT_AUTH="10000 per minute", RATELIMIT_API="10000 per minute")
 
 
 def prepare(database_url: str, users: int) -> None:
     """Migrate the database as a deployment does, then add the users."""
-    subprocess.run(
-        [sys.executable, "-m", "flask", "db", "upgrade"],
-        cwd=ROOT,
-        env={**server_env(database_url), "FLASK_APP": "microblog.py"},
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    app = create_app(type("LoadConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": database_url}))
+    migrate(server_env(database_url))
+    app = build_app(SQLALCHEMY_DATABASE_URI=database_url)
     with app.app_context():
         for n in range(users):
             UserFactory(username=f"load{n}", email=f"load{n}@example.com")
@@ -72,60 +46,11 @@ def stored_bodies(database_url: str) -> set[str]:
         engine.dispose()
 
 
-class Gunicorn:
-    """A gunicorn serving microblog:app on a free port, output kept in a file."""
-
-    def __init__(self, database_url: str, log_path: Path):
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.log_path = log_path
-        self.log = open(log_path, "wb")  # noqa: SIM115  (closed in stop)
-        command = [sys.executable, "-m", "gunicorn", "-w", "2", "--threads", "4", "-b", f"127.0.0.1:{self.port}"]
-        self.process = subprocess.Popen(
-            [*command, "microblog:app"],
-            cwd=ROOT,
-            env=server_env(database_url),
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-
-    def wait_until_ready(self) -> None:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, self.output()
-            try:
-                if requests.get(self.base + "/auth/login", timeout=5).status_code == 200:
-                    return
-            except requests.RequestException:  # not listening yet, or a worker still booting
-                time.sleep(0.2)
-        pytest.fail(f"gunicorn did not start within {STARTUP_SECONDS}s:\n{self.output()}")
-
-    def output(self) -> str:
-        if not self.log.closed:
-            self.log.flush()
-        return self.log_path.read_text(errors="replace")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
-        self.log.close()
-
-
-def csrf_token(html: str) -> str:
-    match = re.search(r'<meta name="csrf-token" content="([^"]+)"', html)
-    assert match, "no CSRF token in the page"
-    return match.group(1)
-
-
 def form_client(base: str, n: int) -> tuple[list[str], Counter]:
     """Log in through the form as load<n> and post POSTS_EACH times; return acknowledged bodies and statuses."""
     acknowledged, statuses = [], Counter()
     with requests.Session() as session:
-        token = csrf_token(session.get(base + "/auth/login", timeout=30).text)
+        token = csrf_token_from(session.get(base + "/auth/login", timeout=30).text)
         login = session.post(
             base + "/auth/login",
             data={"username": f"load{n}", "password": DEFAULT_PASSWORD, "csrf_token": token},
@@ -133,7 +58,7 @@ def form_client(base: str, n: int) -> tuple[list[str], Counter]:
             timeout=30,
         )
         assert login.status_code == 302, login.text
-        token = csrf_token(session.get(base + "/index", timeout=30).text)
+        token = csrf_token_from(session.get(base + "/index", timeout=30).text)
         for i in range(POSTS_EACH):
             body = f"form post {i} from load{n}"
             response = session.post(
@@ -163,15 +88,13 @@ def api_client(base: str, n: int) -> tuple[list[str], Counter]:
 
 def run_load(database_url: str, tmp_path: Path) -> None:
     prepare(database_url, CLIENTS)
-    server = Gunicorn(database_url, tmp_path / "gunicorn.log")
-    try:
-        server.wait_until_ready()
-        with ThreadPoolExecutor(max_workers=2 * CLIENTS) as pool:
-            futures = [pool.submit(form_client, server.base, n) for n in range(CLIENTS)]
-            futures += [pool.submit(api_client, server.base, n) for n in range(CLIENTS)]
-            results = [future.result() for future in futures]
-    finally:
-        server.stop()
+    server = Gunicorn(
+        server_env(database_url), tmp_path / "gunicorn.log", workers=2, threads=4, startup_seconds=STARTUP_SECONDS
+    )
+    with server, ThreadPoolExecutor(max_workers=2 * CLIENTS) as pool:
+        futures = [pool.submit(form_client, server.url, n) for n in range(CLIENTS)]
+        futures += [pool.submit(api_client, server.url, n) for n in range(CLIENTS)]
+        results = [future.result() for future in futures]
     output = server.output()
     acknowledged = [body for bodies, _ in results for body in bodies]
     statuses = sum((counts for _, counts in results), Counter())

@@ -1,21 +1,16 @@
 """In a real browser (Debian's Chromium): no page breaks the CSP, and hostile user text never runs."""
 
 import json
-import threading
 from collections.abc import Iterator
 
 import pytest
-from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-from app import create_app
 from app.extensions import db
-from tests.browser import serve_stand_in_avatars
-from tests.conftest import TestConfig, free_port
-from tests.factories import DEFAULT_PASSWORD
-from tests.security.conftest import XSS, XSS_ATTR, seed_hostile_content
-
-pytestmark = pytest.mark.e2e
+from tests.support.browser import serve_stand_in_avatars
+from tests.support.factories import DEFAULT_PASSWORD
+from tests.support.hostile import XSS, XSS_ATTR, seed_hostile_content
+from tests.support.live_server import live_app, serve
 
 # Record every CSP violation on the window, so the test can read them after each page.
 RECORD_VIOLATIONS = """
@@ -28,20 +23,6 @@ document.addEventListener('securitypolicyviolation', function (event) {
 HOSTILE_TRANSLATION = '<img src=x onerror="alert(7)">translated'
 
 
-def serve(wsgi_app) -> tuple[str, callable]:
-    """Serve a WSGI app on 127.0.0.1 in a thread; return its URL and a stop function."""
-    server = make_server("127.0.0.1", free_port(), wsgi_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-
-    def stop() -> None:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
-
-    return f"http://127.0.0.1:{server.server_port}", stop
-
-
 @Request.application
 def fake_libretranslate(request: Request) -> Response:
     return Response(json.dumps({"translatedText": HOSTILE_TRANSLATION}), mimetype="application/json")
@@ -50,27 +31,14 @@ def fake_libretranslate(request: Request) -> Response:
 @pytest.fixture
 def site(tmp_path) -> Iterator[tuple[str, str]]:
     """The real app (CSRF on) with hostile content, on a live server; yield (base URL, reset token)."""
-    translator_url, stop_translator = serve(fake_libretranslate)
-    settings = {
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'browser.db'}",
-        "WTF_CSRF_ENABLED": True,
-        "SECRET_KEY": "browser-test-secret-key-0123456789abcdef",
-        "LIBRETRANSLATE_URL": translator_url,
-    }
-    app = create_app(type("BrowserConfig", (TestConfig,), settings))
-    with app.app_context():
-        db.create_all()
-        seeded = seed_hostile_content()
-        token = seeded["susan"].get_reset_password_token()
-        db.session.remove()
-    base, stop_site = serve(app)
-    try:
-        yield base, token
-    finally:
-        stop_site()
-        stop_translator()
+    with serve(fake_libretranslate, name="fake-libretranslate") as translator:
+        app = live_app(tmp_path / "browser.db", LIBRETRANSLATE_URL=translator.url)
         with app.app_context():
-            db.engine.dispose()
+            seeded = seed_hostile_content()
+            token = seeded["susan"].get_reset_password_token()
+            db.session.remove()
+        with serve(app) as site:
+            yield site.url, token
 
 
 class Watch:

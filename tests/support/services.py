@@ -1,4 +1,8 @@
-"""Where the real services the tests use live, and what to do when one is down."""
+"""Where the real services the tests use live, and the one check for a service that is missing.
+
+`service_missing` is the only way a test may skip: locally it skips naming the service, under `CI=true`
+it fails, so CI never passes with a service it was meant to test silently left out.
+"""
 
 import os
 import socket
@@ -11,6 +15,8 @@ MARIADB_URL = os.environ.get("TEST_MARIADB_URL", "mysql+pymysql://root@127.0.0.1
 # Database 13 keeps the tests' keys away from a developer's own Redis data.
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
 CHROMIUM = os.environ.get("TEST_CHROMIUM", "/usr/bin/chromium")
+# A real cluster is used only when one is named: none runs on the project's machines.
+ELASTICSEARCH_URL = os.environ.get("TEST_ELASTICSEARCH_URL")
 
 
 def in_ci() -> bool:
@@ -28,9 +34,9 @@ def reachable(url: str, default_port: int) -> bool:
         return False
 
 
-def service_missing(name: str, where: str) -> None:
-    """Fail under CI, skip locally, naming the service that is down."""
-    message = f"{name} is not reachable at {where}"
+def service_missing(name: str, where: str, detail: str = "") -> None:
+    """Fail under CI, skip locally, naming the service that is down (and what showed it, if given)."""
+    message = f"{name} is not reachable at {where}" + (f": {detail}" if detail else "")
     if in_ci():
         pytest.fail(f"{message} (CI=true: the tests need it)", pytrace=False)
     pytest.skip(message)
@@ -52,6 +58,12 @@ def require_redis() -> str:
     if not reachable(REDIS_URL, 6379):
         service_missing("Redis", REDIS_URL)
     return REDIS_URL
+
+
+def require_elasticsearch() -> str:
+    if not ELASTICSEARCH_URL or not reachable(ELASTICSEARCH_URL, 9200):
+        service_missing("Elasticsearch", ELASTICSEARCH_URL or "TEST_ELASTICSEARCH_URL (unset)")
+    return ELASTICSEARCH_URL
 
 
 def require_chromium() -> str:

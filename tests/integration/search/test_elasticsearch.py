@@ -9,7 +9,7 @@ from elasticsearch.helpers import BulkIndexError
 from app.search.backends import elasticsearch as es_module
 from app.search.backends.elasticsearch import ElasticsearchBackend
 from app.search.text import parse_query
-from tests.search import fake_elasticsearch as fake_module
+from tests.support import fake_elasticsearch as fake_module
 
 
 @pytest.fixture

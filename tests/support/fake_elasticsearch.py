@@ -28,7 +28,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-import pytest
+from tests.support.live_server import LiveServer
 
 VERSION = "8.15.0"
 MAX_RESULT_WINDOW = 10_000
@@ -494,38 +494,40 @@ class FakeElasticsearch:
         self.hang_seconds = 5.0
         self.requests: list[tuple[str, str]] = []
         self._recovered = threading.Event()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        self._live: LiveServer | None = None
         self._connections: set[socket.socket] = set()
         self.url = ""
 
     # lifecycle
 
     def serve(self) -> "FakeElasticsearch":
+        """Answer on a free local port (`.url`) until `stop()`."""
         node = self
 
         class Handler(RequestHandler):
             fake = node
 
-        self._server = QuietServer(("127.0.0.1", 0), Handler)
-        host, port = self._server.server_address[:2]
-        self.url = f"http://{host}:{port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-elasticsearch", daemon=True)
-        self._thread.start()
+        self._live = LiveServer(QuietServer(("127.0.0.1", 0), Handler), name="fake-elasticsearch")
+        self.url = self._live.url
         return self
 
     def stop(self) -> None:
+        """Stop answering, and break the connections clients still hold open (keep-alive, hung requests)."""
         self._recovered.set()
-        if self._server is not None:
-            self._server.shutdown()
+        if self._live is not None:
+            self._live.stop()
             with self.lock:
                 connections = list(self._connections)
             for conn in connections:
                 with contextlib.suppress(OSError):
                     conn.shutdown(socket.SHUT_RDWR)
-            self._server.server_close()
-            self._thread.join(timeout=5)
-            self._server = None
+            self._live = None
+
+    def __enter__(self) -> "FakeElasticsearch":
+        return self.serve()
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
 
     def fail(self, mode: str = "503") -> None:
         """Start an outage: `503`, `close` or `hang`."""
@@ -981,19 +983,3 @@ class RequestHandler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(data)
-
-
-@pytest.fixture
-def fake_elasticsearch():
-    """A fake Elasticsearch node on a free local port; yields the node (its address is `.url`)."""
-    node = FakeElasticsearch().serve()
-    try:
-        yield node
-    finally:
-        node.stop()
-
-
-@pytest.fixture
-def fake_elasticsearch_url(fake_elasticsearch):
-    """The URL of a fake Elasticsearch node."""
-    return fake_elasticsearch.url

@@ -1,87 +1,13 @@
 """The site in a Spanish and a Chinese browser, the language menu, and live translation, in Chromium."""
 
 import re
-from collections.abc import Callable, Iterator
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser import is_real_failure, serve_stand_in_avatars
+from tests.support.browser import log_in, register, write_post
 
-PASSWORD = "correct horse battery staple"
-# A 1x1 PNG served in place of Gravatar: the tests have no network.
 SPANISH_POST = "Hoy he aprendido a traducir mensajes con Flask y estoy muy contento"
-
-
-@pytest.fixture
-def open_page(browser) -> Iterator[Callable[..., Page]]:
-    """Open pages in new browser contexts; fail the test on any console error or failed request."""
-    contexts = []
-    problems: list[str] = []
-
-    def open_(base_url: str, locale: str, expected_failures: str | None = None) -> Page:
-        """Open a page; `expected_failures` is a URL part whose error answers the test expects."""
-
-        def record(problem: str, url: str) -> None:
-            if not (expected_failures and expected_failures in url):
-                problems.append(problem)
-
-        context = browser.new_context(base_url=base_url, locale=locale)
-        context.set_default_timeout(10_000)
-        serve_stand_in_avatars(context)
-        contexts.append(context)
-        page = context.new_page()
-        page.on(
-            "console",
-            lambda msg: msg.type == "error" and record(f"console: {msg.text}", msg.location.get("url", "")),
-        )
-        page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-        page.on(
-            "requestfailed",
-            lambda request: (
-                is_real_failure(request) and record(f"failed: {request.url} ({request.failure})", request.url)
-            ),
-        )
-        page.on(
-            "response",
-            lambda response: response.status >= 400 and record(f"HTTP {response.status}: {response.url}", response.url),
-        )
-        return page
-
-    yield open_
-    for context in contexts:
-        for page in context.pages:
-            page.wait_for_load_state()  # let the last page's assets finish, or closing aborts them
-        context.close()
-    assert problems == [], "\n".join(problems)
-
-
-def register(page: Page, username: str, flash: str) -> None:
-    page.goto("/auth/register")
-    page.fill("#username", username)
-    page.fill("#email", f"{username}@example.com")
-    page.fill("#password", PASSWORD)
-    page.fill("#password2", PASSWORD)
-    page.click("#submit")
-    page.wait_for_url("**/auth/login")
-    expect(page.locator(".alert-success")).to_have_text(flash)
-
-
-def log_in(page: Page, username: str, greeting: str) -> None:
-    page.goto("/auth/login")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("#submit")
-    page.wait_for_url(re.compile(r"/(index)?$"))
-    expect(page.locator("h1")).to_have_text(greeting)
-
-
-def write_post(page: Page, body: str, flash: str) -> None:
-    page.goto("/index")
-    page.fill("#post", body)
-    page.click("#submit")
-    expect(page.locator(".alert-success")).to_have_text(flash)
-    page.wait_for_load_state()
 
 
 def choose_language(page: Page, menu: str, name: str) -> None:
@@ -121,7 +47,7 @@ CASES = {
 @pytest.mark.parametrize("browser_locale", CASES)
 def test_browser_language_is_used_everywhere(open_page, start_live_server, browser_locale):
     case = CASES[browser_locale]
-    page = open_page(start_live_server(), browser_locale)
+    page = open_page(start_live_server().url, locale=browser_locale)
 
     page.goto("/auth/register")
     expect(page.locator("html")).to_have_attribute("lang", case["lang"])
@@ -145,8 +71,8 @@ def test_browser_language_is_used_everywhere(open_page, start_live_server, brows
 
 
 def test_menu_choice_sticks_after_logout_and_login(open_page, start_live_server):
-    url = start_live_server()
-    page = open_page(url, "en-US")
+    url = start_live_server().url
+    page = open_page(url, locale="en-US")
     register(page, "sam", "Congratulations, you are now a registered user!")
     log_in(page, "sam", "Hi, sam!")
 
@@ -160,7 +86,7 @@ def test_menu_choice_sticks_after_logout_and_login(open_page, start_live_server)
     log_in(page, "sam", "¡Hola, sam!")
 
     # A new browser with an English Accept-Language: the account's choice wins.
-    other = open_page(url, "en-US")
+    other = open_page(url, locale="en-US")
     log_in(other, "sam", "¡Hola, sam!")
     choose_language(other, "Idioma", "中文")
     expect(other.locator("h1")).to_have_text("sam，你好！")
@@ -170,14 +96,14 @@ def test_menu_choice_sticks_after_logout_and_login(open_page, start_live_server)
 def test_translate_link_shows_a_spinner_then_the_text(open_page, start_live_server, libretranslate_service):
     libretranslate_service.delay = 0.6
     libretranslate_service.reply = lambda request: (200, {"translatedText": "<b>Today</b> I learned to translate"})
-    url = start_live_server(LIBRETRANSLATE_URL=libretranslate_service.url)
+    url = start_live_server(LIBRETRANSLATE_URL=libretranslate_service.url).url
 
-    author = open_page(url, "es-ES")
+    author = open_page(url, locale="es-ES")
     register(author, "lucia", "¡Enhorabuena, ya estás registrado!")
     log_in(author, "lucia", "¡Hola, lucia!")
     write_post(author, SPANISH_POST, "¡Tu publicación ya está en línea!")
 
-    reader = open_page(url, "en-US")
+    reader = open_page(url, locale="en-US")
     register(reader, "tom", "Congratulations, you are now a registered user!")
     log_in(reader, "tom", "Hi, tom!")
     reader.goto("/explore")
@@ -197,8 +123,8 @@ def test_translate_link_shows_a_spinner_then_the_text(open_page, start_live_serv
 
 def test_translation_failure_is_shown_in_the_post(open_page, start_live_server, libretranslate_service):
     libretranslate_service.reply = (403, {"error": "Invalid API key"})
-    url = start_live_server(LIBRETRANSLATE_URL=libretranslate_service.url)
-    author = open_page(url, "en-US", expected_failures="/translate")
+    url = start_live_server(LIBRETRANSLATE_URL=libretranslate_service.url).url
+    author = open_page(url, expected_failures="/translate", locale="en-US")
     register(author, "lucia", "Congratulations, you are now a registered user!")
     log_in(author, "lucia", "Hi, lucia!")
     write_post(author, "This is an English post about the weather today", "Your post is now live!")

@@ -1,0 +1,32 @@
+"""Fixtures for the tests against real servers: an SMTP server, scratch PostgreSQL and MariaDB databases.
+
+Each service is looked up through tests/support/services.py: missing, it skips the test locally and
+fails it under CI=true.
+"""
+
+import pytest
+
+from tests.support import services
+from tests.support.databases import ScratchDatabases
+from tests.support.smtp import smtp_server as run_smtp_server
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on a free port: yields (host, port, inbox)."""
+    with run_smtp_server() as server:
+        yield server
+
+
+@pytest.fixture
+def pg_scratch():
+    """Return a function that creates an empty PostgreSQL database and returns its URL; all dropped after."""
+    with ScratchDatabases(services.require_postgres()) as scratch:
+        yield scratch.create
+
+
+@pytest.fixture
+def mariadb_scratch():
+    """Return a function that creates an empty utf8mb4 MariaDB database and returns its URL; all dropped after."""
+    with ScratchDatabases(services.require_mariadb()) as scratch:
+        yield scratch.create
