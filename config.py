@@ -101,6 +101,8 @@ class Config:
     POSTS_PER_PAGE = env_int("POSTS_PER_PAGE", 25)
     # Rendered post cards each worker keeps (about 1 KB each); 0 renders every card every time.
     FRAGMENT_CACHE_SIZE = env_int("FRAGMENT_CACHE_SIZE", 20_000)
+    # How long each worker keeps explore's list of the day's most used tags; 0 counts them every time.
+    TRENDING_TAGS_SECONDS = env_int("TRENDING_TAGS_SECONDS", 60)
     SERVER_NAME = env_str("SERVER_NAME")
 
     MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 1024 * 1024)

@@ -2,12 +2,36 @@
 
 from flask.blueprints import BlueprintSetupState
 
-from app.api import errors, messages, notifications, posts, representation, search, social, tasks, tokens, users
+from app.api import (
+    conversations,
+    errors,
+    messages,
+    notifications,
+    posts,
+    representation,
+    search,
+    social,
+    tasks,
+    tokens,
+    users,
+)
 from app.api.blueprint import bp
 from app.api.openapi import init_openapi
 from app.api.schemas import REPRESENTATIONS
 
-__all__ = ["bp", "errors", "messages", "notifications", "posts", "search", "social", "tasks", "tokens", "users"]
+__all__ = [
+    "bp",
+    "conversations",
+    "errors",
+    "messages",
+    "notifications",
+    "posts",
+    "search",
+    "social",
+    "tasks",
+    "tokens",
+    "users",
+]
 
 
 @bp.record_once

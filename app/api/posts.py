@@ -1,36 +1,50 @@
 """Post resources: publish, read, delete, and the timelines."""
 
 import sqlalchemy as sa
-import sqlalchemy.orm as so
 from flask import abort, g, url_for
 
+from app import conversations
 from app.api import schemas
 from app.api.blueprint import bp
 from app.api.pagination import paginated
-from app.api.representation import dump
+from app.api.representation import collection, dump
 from app.api.users import ID, user_or_404
 from app.extensions import db
 from app.models import Post, User
+from app.pagination import paginate
 from app.translate import detect_language
 
 
 def post_or_404(id: int) -> Post:
-    """Return the post with this id and its author, or answer 404."""
+    """Return the post with this id and what its representation shows, or answer 404 (deleted posts too)."""
     post = None
     if id <= schemas.MAX_ID:
-        post = db.session.scalar(sa.select(Post).where(Post.id == id).options(so.joinedload(Post.author)))
-    if post is None:
+        post = db.session.scalar(sa.select(Post).where(Post.id == id).options(*Post.card_options()))
+    if post is None or post.is_deleted:
         abort(404, "There is no post with this id.")
     return post
 
 
-@bp.route("/posts", methods=["POST"], errors=(413, 415))
+def posts_page(query: sa.Select, page: int, per_page: int, total: int, endpoint: str, **kwargs) -> dict:
+    """Return a page of posts newest first, with the caller's likes and reposts on them."""
+    result = paginate(query, page, per_page, Post.fetch_page, total)
+    conversations.annotate(result.items, g.current_user)
+    return collection(result, endpoint, **kwargs)
+
+
+@bp.route("/posts", methods=["POST"], errors=(404, 413, 415))
 @bp.arguments(schemas.PostCreate)
 @bp.response(201, schemas.Post, headers={"Location": {"schema": {"type": "string"}}})
 def create_post(data: dict):
-    """Publish a post as the token's user; its language is detected."""
-    post = Post.publish(g.current_user, data["body"], detect_language(data["body"]))
+    """Publish a post as the token's user, or a reply with `in_reply_to`; its language is detected.
+
+    `@name` of a known user and `#tag` are recorded; the people answered and named are told.
+    """
+    parent = post_or_404(data["in_reply_to"]) if "in_reply_to" in data else None
+    post = conversations.publish(g.current_user, data["body"], detect_language(data["body"]), in_reply_to=parent)
     db.session.commit()
+    post = post_or_404(post.id)
+    conversations.annotate([post], g.current_user)
     return dump(post), {"Location": url_for("api.get_post", id=post.id)}
 
 
@@ -38,17 +52,19 @@ def create_post(data: dict):
 @bp.response(200, schemas.Post)
 def get_post(id: int):
     """Return one post."""
-    return dump(post_or_404(id))
+    post = post_or_404(id)
+    conversations.annotate([post], g.current_user)
+    return dump(post)
 
 
 @bp.route(f"/posts/{ID}", methods=["DELETE"], errors=(403, 404))
 @bp.response(204)
 def delete_post(id: int):
-    """Delete one of your own posts."""
+    """Delete one of your own posts (or reposts). Its replies stay; the thread shows it as deleted."""
     post = post_or_404(id)
     if post.user_id != g.current_user.id:
         abort(403, "You can only delete your own posts.")
-    db.session.delete(post)
+    conversations.delete(post)
     db.session.commit()
     return ""
 
@@ -59,7 +75,7 @@ def get_user_posts(id: int, page: int, per_page: int):
     """Return a page of a user's posts, newest first."""
     user = user_or_404(id)
     query = Post.newest_first(user.posts.select())
-    return Post.to_collection_dict(query, page, per_page, "api.get_user_posts", total=user.posts_counter, id=id)
+    return posts_page(query, page, per_page, user.posts_counter, "api.get_user_posts", id=id)
 
 
 @bp.route("/timeline", methods=["GET"])
@@ -68,11 +84,11 @@ def get_timeline(page: int, per_page: int):
     """Return a page of your home timeline: your posts and those of the users you follow, newest first."""
     user = g.current_user
     size = user.timeline_size()
-    return Post.to_collection_dict(user.following_posts(size), page, per_page, "api.get_timeline", total=size)
+    return posts_page(user.following_posts(size), page, per_page, size, "api.get_timeline")
 
 
 @bp.route("/explore", methods=["GET"])
 @paginated(schemas.PostCollection)
 def get_explore(page: int, per_page: int):
     """Return a page of everyone's posts, newest first."""
-    return Post.to_collection_dict(Post.newest_first(), page, per_page, "api.get_explore", total=User.total_posts())
+    return posts_page(Post.newest_first(), page, per_page, User.total_posts(), "api.get_explore")

@@ -7,7 +7,7 @@ from typing import Any
 from flask import url_for
 from marshmallow import RAISE, Schema, ValidationError, fields, missing, validate, validates_schema
 
-from app import models
+from app import conversations, models
 from app.pagination import MAX_PAGE
 from app.validators import is_printable, is_valid_username
 from app.web.urls import id_url
@@ -92,6 +92,9 @@ class UserUpdate(StrictSchema):
 
 class PostCreate(StrictSchema):
     body = Text(140, required=True)
+    in_reply_to = fields.Integer(
+        strict=True, validate=validate.Range(1, MAX_ID), metadata={"description": "The id of the post this answers."}
+    )
 
 
 class MessageCreate(StrictSchema):
@@ -148,6 +151,14 @@ class ComputedRaw(Computed, fields.Raw):
     """Any JSON value built from the object."""
 
 
+class ComputedStrings(Computed, fields.List):
+    """A list of strings built from the object."""
+
+    def __init__(self, compute: Callable[[Any], Any], **kwargs: Any) -> None:
+        fields.List.__init__(self, fields.String(), **kwargs)
+        self.compute = compute
+
+
 class Links(fields.Nested):
     """The `_links` of a resource: a nested schema whose fields are read from the resource itself."""
 
@@ -199,7 +210,48 @@ class Post(Writing):
     author = fields.String(
         required=True, attribute="author.username", metadata={"description": "The author's username."}
     )
+    in_reply_to = fields.Integer(
+        required=True, allow_none=True, attribute="in_reply_to_id", metadata={"description": "The post this answers."}
+    )
+    replies_count = fields.Integer(required=True)
+    likes_count = fields.Integer(required=True)
+    reposts_count = fields.Integer(required=True)
+    liked = fields.Boolean(required=True, attribute="reader_liked", metadata={"description": "Whether you like it."})
+    reposted = fields.Boolean(
+        required=True, attribute="reader_reposted", metadata={"description": "Whether you reposted it."}
+    )
+    mentions = ComputedStrings(
+        lambda post: sorted(post.mentioned.values()), required=True, metadata={"description": "Usernames it names."}
+    )
+    tags = ComputedStrings(
+        lambda post: conversations.find_tags(post.body), required=True, metadata={"description": "Its hashtags."}
+    )
+    repost_of = fields.Nested(
+        lambda: Post(exclude=("repost_of",)),
+        required=True,
+        allow_none=True,
+        metadata={"description": "For a repost (an empty post of the reposter's), the post reposted."},
+    )
     links = Links(PostLinks, data_key="_links", required=True)
+
+
+class Context(Schema):
+    ancestors = fields.List(fields.Nested(Post), required=True, metadata={"description": "Oldest first."})
+    descendants = fields.List(fields.Nested(Post), required=True, metadata={"description": "Oldest first."})
+
+
+class ActivityEntry(Schema):
+    kind = fields.String(
+        required=True, validate=validate.OneOf([kind.value for kind in models.ActivityKind]), attribute="activity.kind"
+    )
+    timestamp = fields.DateTime(required=True, attribute="activity.timestamp")
+    actor_id = fields.Integer(required=True, attribute="activity.actor_id")
+    actor = fields.String(required=True, attribute="activity.actor.username", metadata={"description": "Who did it."})
+    others = fields.Integer(
+        required=True, metadata={"description": "How many more people did the same (likes, reposts)."}
+    )
+    post_id = fields.Integer(required=True, allow_none=True, attribute="activity.post_id")
+    unread = fields.Boolean(required=True)
 
 
 class Message(Writing):
@@ -259,6 +311,7 @@ UserCollection = collection(User, "UserCollection")
 PostCollection = collection(Post, "PostCollection")
 MessageCollection = collection(Message, "MessageCollection")
 NotificationCollection = collection(Notification, "NotificationCollection")
+ActivityCollection = collection(ActivityEntry, "ActivityCollection")
 
 # The representation of each model in API responses (see app.api.representation).
 REPRESENTATIONS: dict[type, Schema] = {
@@ -268,4 +321,5 @@ REPRESENTATIONS: dict[type, Schema] = {
     models.Message: Message(),
     models.Notification: Notification(),
     models.Task: Task(),
+    conversations.Entry: ActivityEntry(),
 }

@@ -27,7 +27,9 @@ def extract_messages() -> None:
     # babel.cfg's patterns (`app/**.py`) are relative to the folder scanned: scan the project, not `app/`.
     babel_cfg = str(PROJECT_DIR / "babel.cfg")
     keywords = ["-k", "_l", "-k", "lazy_gettext"]
-    run_pybabel("extract", "-F", babel_cfg, *keywords, "--no-location", "-o", str(POT_FILE), str(PROJECT_DIR))
+    # pybabel skips folders starting with "_" by default, which would miss app/templates/_macros.
+    ignored = ["--ignore-dirs", ".* node_modules"]
+    run_pybabel("extract", "-F", babel_cfg, *keywords, *ignored, "--no-location", "-o", str(POT_FILE), str(PROJECT_DIR))
 
 
 @click.group("translate")

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, current_app, flash, jsonify, redirect, rende
 from flask_babel import _
 from flask_login import current_user, login_required
 
+from app import conversations
 from app import translate as translator
 from app.extensions import db
 from app.main.forms import EditProfileForm, EmptyForm, MessageForm, PostForm
@@ -38,7 +39,7 @@ def index():
     """Show the home timeline and take new posts."""
     form = PostForm()
     if form.validate_on_submit():
-        Post.publish(current_user, form.post.data, detect_language(form.post.data))
+        conversations.publish(current_user, form.post.data, detect_language(form.post.data))
         db.session.commit()
         flash(_("Your post is now live!"), "success")
         return redirect(url_for("main.index"))
@@ -51,7 +52,13 @@ def index():
 def explore():
     """Show everyone's posts, newest first."""
     posts = paginate_request(Post.newest_first(), current_app.config["POSTS_PER_PAGE"], Post.fetch_page)
-    return render_template("main/index.html", title=_("Explore"), posts=posts, endpoint="main.explore")
+    return render_template(
+        "main/index.html",
+        title=_("Explore"),
+        posts=posts,
+        trending=conversations.trending_tags(),
+        endpoint="main.explore",
+    )
 
 
 @bp.route("/user/<username>")
@@ -148,13 +155,13 @@ def unfollow(username: str):
 @bp.route("/post/<int:id>/delete", methods=["POST"])
 @login_required
 def delete_post(id: int):
-    """Delete one of the current user's posts."""
+    """Delete one of the current user's posts (a post with replies leaves a tombstone in its thread)."""
     post = db.session.get(Post, id)
-    if post is None:
+    if post is None or post.is_deleted:
         abort(404)
     if post.user_id != current_user.id:
         abort(403)
-    db.session.delete(post)
+    conversations.delete(post)
     db.session.commit()
     flash(_("Your post has been deleted."), "info")
     next_page = request.args.get("next")

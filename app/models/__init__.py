@@ -1,15 +1,23 @@
 """The data model; every model is importable from `app.models`."""
 
+from app.models.activity import GROUPED_KINDS, Activity, ActivityKind
 from app.models.message import Message
 from app.models.mixins import PaginatedAPIMixin, SearchableMixin
 from app.models.notification import Notification
 from app.models.post import Post
+from app.models.reaction import Like, Mention, PostTag
 from app.models.search_pending import SearchPending
 from app.models.task import Task
 from app.models.types import UTCDateTime, utcnow
 from app.models.user import User, followers
 
 __all__ = [
+    "GROUPED_KINDS",
+    "Activity",
+    "ActivityKind",
+    "Like",
+    "Mention",
+    "PostTag",
     "Message",
     "Notification",
     "PaginatedAPIMixin",

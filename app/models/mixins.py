@@ -66,6 +66,10 @@ class SearchableMixin:
         """Rebuild this model's index from the database; return the number indexed."""
         return current_app.extensions["search"].reindex(cls)
 
+    def is_searchable(self) -> bool:
+        """Return whether this row belongs in the index (override to leave some rows out)."""
+        return True
+
     def search_document(self) -> SimpleNamespace:
         """Return a detached snapshot of the indexed fields, safe to use after the commit."""
         fields = {name: getattr(self, name) for name in self.__searchable__}

@@ -15,7 +15,12 @@ if TYPE_CHECKING:
 
 
 class Post(SearchableMixin, PaginatedAPIMixin, db.Model):
-    """A post of at most 140 characters."""
+    """A post of at most 140 characters, a reply to another post, or a repost of one.
+
+    A repost is a post of the reposter's with no body and `repost_of` set, so it reaches the
+    reposter's followers through the same timeline query as any post. Deleting a post that has
+    replies leaves a tombstone in the thread: the row stays, without author or body.
+    """
 
     __searchable__ = ["body"]
     __table_args__ = (
@@ -24,65 +29,124 @@ class Post(SearchableMixin, PaginatedAPIMixin, db.Model):
         # Everyone's posts newest first (explore, dense timelines); with user_id in it, a timeline's
         # page is found from the index alone (see `fetch_page`).
         sa.Index("ix_post_timestamp_id_user_id", "timestamp", "id", "user_id"),
+        # A thread's replies, oldest first.
+        sa.Index("ix_post_in_reply_to_id_timestamp", "in_reply_to_id", "timestamp"),
+        # One repost per person per post (a NULL repost_of_id, an ordinary post, is never a duplicate).
+        sa.UniqueConstraint("repost_of_id", "user_id", name="uq_post_repost_of_id_user_id"),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     body: so.Mapped[str] = so.mapped_column(sa.String(140))
     timestamp: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
-    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
+    # None once the post is deleted but kept as a tombstone for its replies.
+    user_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
     language: so.Mapped[Optional[str]] = so.mapped_column(sa.String(5))
     # The body as the database search indexes it, kept by the search service (app.search.events).
     search_text: so.Mapped[Optional[str]] = so.mapped_column(sa.Text, deferred=True)
+    in_reply_to_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("post.id", ondelete="SET NULL"))
+    repost_of_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("post.id", ondelete="CASCADE"))
+    # Kept by app.conversations in the transaction that adds or removes the reply, like or repost.
+    replies_count: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
+    likes_count: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
+    reposts_count: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
 
-    author: so.Mapped["User"] = so.relationship(back_populates="posts")
+    author: so.Mapped[Optional["User"]] = so.relationship(back_populates="posts")
+    parent: so.Mapped[Optional["Post"]] = so.relationship(
+        remote_side=[id], foreign_keys=[in_reply_to_id], back_populates="replies"
+    )
+    replies: so.WriteOnlyMapped["Post"] = so.relationship(
+        foreign_keys=[in_reply_to_id], back_populates="parent", passive_deletes=True
+    )
+    repost_of: so.Mapped[Optional["Post"]] = so.relationship(remote_side=[id], foreign_keys=[repost_of_id])
+
+    # What app.conversations.annotate sets for the reader of a page (plain attributes, not columns).
+    reader_liked = False
+    reader_reposted = False
+    mentioned: dict[str, str] = {}  # each name written with @ (lower-cased) -> that user's current username
 
     def __repr__(self) -> str:
         return f"<Post {self.body}>"
 
     @classmethod
     def newest_first(cls, query: sa.Select | None = None) -> sa.Select:
-        """Order a select of posts (default: all) newest first; read its pages with `fetch_page`."""
-        query = sa.select(cls) if query is None else query
+        """Order a select of posts (default: all but tombstones) newest first; read its pages with `fetch_page`."""
+        query = sa.select(cls).where(cls.user_id.is_not(None)) if query is None else query
         return query.order_by(cls.timestamp.desc(), cls.id.desc())
+
+    @property
+    def is_deleted(self) -> bool:
+        """Whether this is the tombstone of a deleted post."""
+        return self.user_id is None
+
+    @property
+    def shown(self) -> "Post":
+        """The post a card shows: the reposted post for a repost, else this one."""
+        return self if self.repost_of_id is None else self.repost_of
+
+    @classmethod
+    def card_options(cls) -> list:
+        """Loader options for everything a card shows: author, reposted post and the replied-to authors."""
+        parent = so.joinedload(cls.parent).joinedload(cls.author)
+        return [
+            so.joinedload(cls.author),
+            parent,
+            so.joinedload(cls.repost_of).options(so.joinedload(cls.author), parent),
+        ]
 
     @classmethod
     def fetch_page(cls, query: sa.Select, limit: int, offset: int) -> list["Post"]:
-        """Return `limit` posts of `query` (from `newest_first`) after `offset`, with their authors.
+        """Return `limit` posts of `query` (from `newest_first`) after `offset`, with what their cards show.
 
         The page's ids are picked first, from the (timestamp, id, user_id) index alone, and only
         those rows are then read and joined to their authors. A deep page thus skips its offset
         in the index instead of reading and joining every row it passes over.
         """
-        ids = query.with_only_columns(cls.id).limit(limit).offset(offset).subquery()
+        return cls.load_newest_first(query.with_only_columns(cls.id).limit(limit).offset(offset))
+
+    @classmethod
+    def load_newest_first(cls, ids: sa.Select) -> list["Post"]:
+        """Return the posts whose ids `ids` selects (one column), newest first, with what their cards show."""
+        picked = ids.subquery()
         page = (
             sa.select(cls)
-            .join(ids, cls.id == ids.c.id)
-            .options(so.joinedload(cls.author, innerjoin=True))
+            .join(picked, cls.id == picked.c[0])
+            .options(*cls.card_options())
             .order_by(cls.timestamp.desc(), cls.id.desc())
         )
         return list(db.session.scalars(page).unique())
 
     @classmethod
-    def publish(cls, author: "User", body: str, language: str) -> "Post":
-        """Add a new post by `author` in `language` (from app.translate.detect_language); the caller commits."""
-        post = cls(body=body.strip(), author=author, language=language)
+    def publish(cls, author: "User", body: str, language: str, parent: Optional["Post"] = None) -> "Post":
+        """Add a new post by `author` in `language` (from app.translate.detect_language); the caller commits.
+
+        Replies, mentions and hashtags are app.conversations' work: it calls this.
+        """
+        post = cls(body=body.strip(), author=author, language=language, parent=parent)
         db.session.add(post)
         return post
 
     @classmethod
     def search_options(cls) -> list:
-        """Load each result's author with it."""
-        return [so.joinedload(cls.author)]
+        """Load each result with what its card shows."""
+        return cls.card_options()
+
+    def is_searchable(self) -> bool:
+        """Reposts and tombstones have no text of their own: the index leaves them out."""
+        return self.repost_of_id is None and self.user_id is not None
 
     def card_key(self, locale: str, offer_translation: bool, mount: str) -> tuple:
-        """Return the fragment-cache key of this post's card: everything the card shows.
+        """Return the fragment-cache key of this post's card: everything its cached part shows.
 
         The post itself (posts are never edited), its author's name and email (the avatar), the
-        reader's language, whether a "Translate" link is offered, and the path the app is mounted
-        at (every link starts with it). See `_post.html`.
+        name of the author it answers, the current names of the users it mentions, the reader's
+        language, whether a "Translate" link is offered, and the path the app is mounted at (every
+        link starts with it). Counts and the reader's own likes are outside it. See `_post.html`.
         """
         author = self.author
-        return ("post", self.id, author.username, author.email, locale, offer_translation, mount)
+        parent = self.parent
+        answered = None if parent is None else (parent.id, parent.author.username if parent.author else None)
+        mentioned = tuple(sorted(self.mentioned.items()))
+        return ("post", self.id, author.username, author.email, answered, mentioned, locale, offer_translation, mount)
 
 
 def _count_post(mapper, connection, post: Post) -> None:
@@ -91,7 +155,8 @@ def _count_post(mapper, connection, post: Post) -> None:
 
 
 def _uncount_post(mapper, connection, post: Post) -> None:
-    _change_post_count(connection, post.user_id, -1)
+    if post.user_id is not None:  # a tombstone was uncounted when it lost its author
+        _change_post_count(connection, post.user_id, -1)
 
 
 # The counter's column, without importing the User model (which imports this module).

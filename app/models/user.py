@@ -15,6 +15,7 @@ from flask_login import UserMixin
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
+from app.models.activity import Activity, ActivityKind
 from app.models.message import Message
 from app.models.mixins import PaginatedAPIMixin
 from app.models.notification import Notification
@@ -57,6 +58,7 @@ class PageStatus(NamedTuple):
     """The per-user figures the layout shows on every page."""
 
     unread_messages: int
+    unread_activity: int
     tasks_running: int
 
 
@@ -72,6 +74,7 @@ class User(PaginatedAPIMixin, UserMixin, db.Model):
     about_me: so.Mapped[Optional[str]] = so.mapped_column(sa.String(140))
     last_seen: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime, default=utcnow)
     last_message_read_time: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime)
+    last_activity_read_time: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime)
     # The UI language chosen from the language menu; None follows the browser.
     locale: so.Mapped[Optional[str]] = so.mapped_column(sa.String(10))
     # Bumped on logout and password change: every session and remember-me cookie signed with
@@ -101,6 +104,7 @@ class User(PaginatedAPIMixin, UserMixin, db.Model):
     )
     notifications: so.WriteOnlyMapped["Notification"] = so.relationship(back_populates="user", passive_deletes=True)
     tasks: so.WriteOnlyMapped["Task"] = so.relationship(back_populates="user", passive_deletes=True)
+    activities: so.WriteOnlyMapped["Activity"] = so.relationship(foreign_keys="Activity.user_id", passive_deletes=True)
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"
@@ -189,12 +193,14 @@ class User(PaginatedAPIMixin, UserMixin, db.Model):
         if not self.is_following(user):
             self.following.add(user)
             self._change_follow_counts(user, 1)
+            user.tell(ActivityKind.FOLLOW, self)
 
     def unfollow(self, user: "User") -> None:
         """Stop following `user` (no-op when not following)."""
         if self.is_following(user):
             self.following.remove(user)
             self._change_follow_counts(user, -1)
+            user.untell(ActivityKind.FOLLOW, self)
 
     def _change_follow_counts(self, user: "User", delta: int) -> None:
         users = User.__table__
@@ -286,10 +292,41 @@ class User(PaginatedAPIMixin, UserMixin, db.Model):
         )
 
     def page_status(self) -> "PageStatus":
-        """Return what the layout shows on every page: unread messages and running tasks, in one query."""
+        """Return what the layout shows on every page: unread messages and activity, running tasks; one query."""
         running = sa.select(sa.func.count(Task.id)).where(Task.user_id == self.id, Task.in_progress())
-        row = db.session.execute(sa.select(self._unread_messages().scalar_subquery(), running.scalar_subquery())).one()
-        return PageStatus(unread_messages=row[0], tasks_running=row[1])
+        figures = (self._unread_messages(), self._unread_activity(), running)
+        row = db.session.execute(sa.select(*(figure.scalar_subquery() for figure in figures))).one()
+        return PageStatus(unread_messages=row[0], unread_activity=row[1], tasks_running=row[2])
+
+    # Activity: what others did to this user's posts and account
+
+    def tell(self, kind: str, actor: "User", post_id: int | None = None) -> None:
+        """Add an activity entry for this user, unless `actor` is this user, and update the live badge."""
+        if actor.id == self.id:
+            return
+        db.session.add(Activity(user_id=self.id, actor_id=actor.id, kind=kind, post_id=post_id))
+        db.session.flush()
+        self.add_notification("unread_activity_count", self.unread_activity_count())
+
+    def untell(self, kind: str, actor: "User", post_id: int | None = None) -> None:
+        """Remove the entry `tell` added for something `actor` took back (an unlike, an unfollow)."""
+        db.session.execute(
+            sa.delete(Activity).where(
+                Activity.user_id == self.id,
+                Activity.actor_id == actor.id,
+                Activity.kind == kind,
+                Activity.post_id.is_(None) if post_id is None else Activity.post_id == post_id,
+            )
+        )
+
+    def unread_activity_count(self) -> int:
+        """Return how many activity entries are newer than the last visit to the activity page."""
+        return db.session.scalar(self._unread_activity())
+
+    def _unread_activity(self) -> sa.Select:
+        return sa.select(sa.func.count(Activity.id)).where(
+            Activity.user_id == self.id, Activity.timestamp > (self.last_activity_read_time or EPOCH)
+        )
 
     def add_notification(self, name: str, data: Any) -> "Notification":
         """Replace this user's notification called `name` with one carrying `data`."""

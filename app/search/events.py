@@ -46,7 +46,7 @@ def collect_changes(session, flush_context) -> None:
     changes = {}
     for obj in session.new | session.dirty:
         if isinstance(obj, SearchableMixin) and session.is_modified(obj, include_collections=False):
-            changes[(obj.__tablename__, obj.id)] = obj.search_document()
+            changes[(obj.__tablename__, obj.id)] = obj.search_document() if obj.is_searchable() else None
     for obj in session.deleted:
         if isinstance(obj, SearchableMixin):
             changes[(obj.__tablename__, obj.id)] = None

@@ -209,5 +209,6 @@ def _rows(model: Any, batch: int = ROWS_BATCH) -> Iterator[tuple[int, dict[str, 
         if not rows:
             return
         for row in rows:
-            yield row[0], dict(zip(model.__searchable__, row[1:], strict=False))
+            if any(row[1:]):  # rows without text (reposts, tombstones) are not indexed
+                yield row[0], dict(zip(model.__searchable__, row[1:], strict=False))
         last_id = rows[-1][0]

@@ -31,13 +31,18 @@ def start_export(user: User) -> "Task | None":
     return user.launch_task("export_posts", _("Exporting posts..."))
 
 
+def _written_by(user_id: int) -> tuple:
+    """The conditions for the posts a user wrote: their reposts are other people's words."""
+    return Post.user_id == user_id, Post.repost_of_id.is_(None)
+
+
 def _posts_in_batches(user_id: int):
     """Yield the user's posts oldest first, a batch at a time (keyset pagination, no open cursor)."""
     after = None
     while True:
         query = (
             sa.select(Post.body, Post.timestamp, Post.id)
-            .where(Post.user_id == user_id)
+            .where(*_written_by(user_id))
             .order_by(Post.timestamp.asc(), Post.id.asc())
             .limit(STREAM_BATCH)
         )
@@ -60,7 +65,7 @@ def export_posts(user_id: int) -> None:
     if user is None:
         raise LookupError(f"no user {user_id}")
     # Counted exactly here: rows bulk-loaded around the ORM would not be in the post counter.
-    total = db.session.scalar(sa.select(sa.func.count()).where(Post.user_id == user_id))
+    total = db.session.scalar(sa.select(sa.func.count()).where(*_written_by(user_id)))
     if task_id:
         set_task_progress(task_id, 0)
     # The document is written straight into one buffer: no per-post strings kept around.

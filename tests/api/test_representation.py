@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from app import conversations
 from app.api import schemas
 from app.api.representation import compile_schema
 from app.extensions import db
@@ -31,11 +32,18 @@ def objects(request_ctx):
     failed = Task(id="00000000-0000-0000-0000-000000000002", name="export_posts", user=bob, failed=True, error="x")
     db.session.add_all([task, failed])
     db.session.commit()
-    return [susan, bob, post, unknown_language, message, notification, task, failed]
+    reply = conversations.publish(bob, "@susan #Hola back https://example.com", "es", in_reply_to=post)
+    db.session.commit()
+    reposted = conversations.repost(bob, post)
+    repost = db.session.scalar(db.select(Post).where(Post.repost_of_id == reposted.id))
+    conversations.like(susan, reply)
+    conversations.annotate([reply, repost], susan)
+    entries = conversations.activity_page(susan, 1, 10, None).items
+    return [susan, bob, post, unknown_language, message, notification, task, failed, reply, repost, *entries]
 
 
 def test_every_represented_model_has_a_schema():
-    assert set(schemas.REPRESENTATIONS) == {User, Post, Message, Notification, Task}
+    assert set(schemas.REPRESENTATIONS) == {User, Post, Message, Notification, Task, conversations.Entry}
 
 
 def test_compiled_dumps_equal_marshmallow_dumps(objects):
@@ -56,5 +64,5 @@ def test_a_user_with_email_equals_the_full_schema(objects):
 def test_a_post_page_in_the_api_shape(objects, app):
     data = Post.to_collection_dict(Post.newest_first(), 1, 1, "api.get_explore")
     assert data["items"] == [schemas.Post().dump(db.session.get(Post, data["items"][0]["id"]))]
-    assert data["_meta"] == {"page": 1, "per_page": 1, "total_pages": 2, "total_items": 2}
+    assert data["_meta"] == {"page": 1, "per_page": 1, "total_pages": 4, "total_items": 4}  # a reply and a repost too
     assert data["_links"]["next"] == "/api/explore?page=2&per_page=1"

@@ -2,6 +2,7 @@
 
 import pytest
 
+from app import conversations
 from app.extensions import db
 from app.models import Message, Post
 from tests.support.apps import make_app, reset_database
@@ -11,7 +12,7 @@ from tests.support.factories import DEFAULT_PASSWORD, UserFactory
 BUDGET = {
     "/": 7,
     "/index?page=2": 7,
-    "/explore": 5,
+    "/explore": 6,  # + the reader's likes and reposts of the page (app.conversations.annotate)
     "/user/star": 9,
     "/user/star/popup": 6,
     "/messages": 6,
@@ -20,23 +21,44 @@ BUDGET = {
     "/api/users/{star}": 5,
     "/api/users?per_page=100": 5,
     "/api/timeline?per_page=100": 6,
+    "/post/{thread}": 9,
+    "/tag/word": 8,
+    "/activity": 9,
+    "/api/posts/{thread}/context": 6,
+    "/api/tags/word/posts": 6,
+    "/api/activity": 5,
 }
 
 
 def build_site(rows: int):
-    """Return an app where 'reader' follows `rows` users who each wrote posts and messages."""
+    """Return an app where 'reader' follows `rows` users who each wrote posts and messages.
+
+    Each of them also answers the reader's post (naming the reader), tags a post, likes and
+    reposts one of the star's posts and follows the reader, so threads, tag pages and the
+    activity page have a row per author.
+    """
     app = make_app(QUERY_COUNT_HEADER=True, POSTS_PER_PAGE=5)
-    with app.app_context():
+    with app.test_request_context():
         reader = UserFactory(username="reader")
         star = UserFactory(username="star")
+        thread = conversations.publish(reader, "what do you all think?", "en")
         authors = [star, *(UserFactory() for _ in range(rows))]
         for author in authors:
             reader.follow(author)
             for n in range(3):
                 db.session.add(Post(body=f"a word from {author.username} number {n}", author=author))
             db.session.add(Message(author=author, recipient=reader, body="hello there"))
+            conversations.publish(author, f"@reader I think so #word {author.username}", "en", in_reply_to=thread)
+            author.follow(reader)
         db.session.commit()
+        # Reposted by everyone, so it tops every timeline; it names the reader, so its card needs the mention query.
+        starred = conversations.publish(star, "a word to @reader", "en")
+        for author in authors[1:]:
+            conversations.like(author, thread)
+            conversations.like(author, starred)
+            conversations.repost(author, starred)
         app.config["STAR_ID"] = star.id
+        app.config["THREAD_ID"] = thread.id
     return app
 
 
@@ -46,7 +68,7 @@ def query_counts(app) -> dict[str, int]:
     token = client.post("/api/tokens", auth=("reader", DEFAULT_PASSWORD)).get_json()["token"]
     counts = {}
     for path in BUDGET:
-        url = path.format(star=app.config["STAR_ID"])
+        url = path.format(star=app.config["STAR_ID"], thread=app.config["THREAD_ID"])
         headers = {"Authorization": f"Bearer {token}"} if url.startswith("/api/") else {}
         client.get(url, headers=headers)  # warm: last_seen and read markers settle first
         response = client.get(url, headers=headers)

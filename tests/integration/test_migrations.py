@@ -147,10 +147,14 @@ def test_upgrading_a_sqlite_database_with_data_keeps_it_and_indexes_it(tmp_path)
         assert bird.posts_count() == 2
         assert (bird.followers_count(), bird.following_count()) == (1, 0)
         assert [post.body for post in Post.search("cancion", 1, 10)[0]] == ["canción antigua"]
+        # New posts still reach the index: rebuilding the post table kept its full-text triggers.
+        db.session.add(Post(body="a fresh lighthouse", author=bird, language="en"))
+        db.session.commit()
+        assert Post.search("fresh", 1, 10)[1] == 1
         db.session.remove()
         db.engine.dispose()
     flask_db(url, "downgrade", FIRST_REVISION)
     engine = sa.create_engine(url)
     with engine.connect() as connection:
-        assert connection.execute(sa.text("SELECT count(*) FROM post")).scalar_one() == 2
+        assert connection.execute(sa.text("SELECT count(*) FROM post")).scalar_one() == 3
     engine.dispose()

@@ -31,6 +31,7 @@ class TestConfig(Config):
     LIBRETRANSLATE_URL = None
     SERVER_NAME = None
     LOG_TO_STDOUT = False
+    TRENDING_TAGS_SECONDS = 0
 
 
 class IsolatedClient(FlaskClient):

@@ -306,7 +306,7 @@ def test_unread_message_count_counts_only_messages_after_last_read():
     assert susan.unread_message_count() == 0
 
 
-def test_page_status_counts_unread_messages_and_running_tasks_in_one_query():
+def test_page_status_counts_unread_messages_activity_and_running_tasks_in_one_query():
     susan, john = UserFactory(), UserFactory()
     now = utcnow()
     MessageFactory(author=john, recipient=susan, timestamp=now - timedelta(minutes=5))
@@ -322,7 +322,7 @@ def test_page_status_counts_unread_messages_and_running_tasks_in_one_query():
         status = susan.page_status()
     assert (status.unread_messages, status.tasks_running) == (2, 1)
     assert queries.count == 1
-    assert UserFactory().page_status() == (0, 0)
+    assert UserFactory().page_status() == (0, 0, 0)
 
 
 def test_add_notification_returns_the_notification():

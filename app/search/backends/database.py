@@ -63,8 +63,13 @@ def install_ddl_events(table: sa.Table) -> None:
     for dialect, statements in ddl_statements(table.name).items():
         for statement in statements:
             sa.event.listen(table, "after_create", sa.DDL(statement).execute_if(dialect=dialect))
-    drop_fts = sa.DDL(f"DROP TABLE IF EXISTS {table.name}_fts").execute_if(dialect="sqlite")
-    sa.event.listen(table, "before_drop", drop_fts)
+    # The triggers go first: dropping a table deletes its rows (and, through its own foreign keys,
+    # updates others) before the triggers would go with it, and they write to the FTS table.
+    fts = f"{table.name}_fts"
+    for statement in [f"DROP TRIGGER IF EXISTS {fts}_{event}" for event in ("insert", "delete", "update")] + [
+        f"DROP TABLE IF EXISTS {fts}"
+    ]:
+        sa.event.listen(table, "before_drop", sa.DDL(statement).execute_if(dialect="sqlite"))
 
 
 def _quote(token: str) -> str:

@@ -1,4 +1,5 @@
-// Progressive enhancements: timestamps, live badges and task progress, user popups, translation.
+// Progressive enhancements: timestamps, live badges and task progress, user popups, translation,
+// likes and reposts in place.
 (function () {
   'use strict';
 
@@ -21,8 +22,8 @@
     });
   }
 
-  function setMessageCount(count) {
-    const badge = document.getElementById('message_count');
+  function setBadge(id, count) {
+    const badge = document.getElementById(id);
     if (!badge) return;
     badge.textContent = count;
     badge.hidden = !count;
@@ -51,7 +52,8 @@
         if (!response.ok) return;
         const notifications = await response.json();
         notifications.forEach(function (n) {
-          if (n.name === 'unread_message_count') setMessageCount(n.data);
+          if (n.name === 'unread_message_count') setBadge('message_count', n.data);
+          else if (n.name === 'unread_activity_count') setBadge('activity_count', n.data);
           else if (n.name === 'task_progress') setTaskProgress(n.data.task_id, n.data.progress, n.data.failed);
           since = n.timestamp;
         });
@@ -128,11 +130,44 @@
     });
   }
 
+  // Like, unlike, repost and unrepost without leaving the page; the forms work without this too.
+  function setupReactions() {
+    document.addEventListener('submit', async function (event) {
+      const form = event.target.closest('form.reaction');
+      if (!form) return;
+      event.preventDefault();
+      const button = form.querySelector('.reaction-button');
+      button.disabled = true;
+      try {
+        const response = await fetch(form.action, {
+          method: 'POST', body: new FormData(form),
+          headers: {'X-CSRFToken': csrfToken, Accept: 'application/json'}
+        });
+        if (!response.ok) { form.submit(); return; }  // let the server page say what went wrong
+        const state = await response.json();
+        const kind = form.dataset.kind;
+        const on = kind === 'like' ? state.liked : state.reposted;
+        // Every card of this post on the page (a post and its repost) shows the new state.
+        document.querySelectorAll('form.reaction[data-on-url="' + form.dataset.onUrl + '"]').forEach(function (other) {
+          other.action = on ? other.dataset.offUrl : other.dataset.onUrl;
+          const otherButton = other.querySelector('.reaction-button');
+          otherButton.setAttribute('aria-pressed', on ? 'true' : 'false');
+          otherButton.querySelector('.reaction-count').textContent = kind === 'like' ? state.likes_count : state.reposts_count;
+        });
+      } catch (error) {
+        form.submit();
+      } finally {
+        button.disabled = false;
+      }
+    });
+  }
+
   document.addEventListener('DOMContentLoaded', function () {
     renderTimestamps(document);
     const url = document.body.dataset.notificationsUrl;
     if (url) startPolling(url);
     setupUserPopups();
     setupTranslation();
+    setupReactions();
   });
 })();

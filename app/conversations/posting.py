@@ -1,0 +1,85 @@
+"""Writing and deleting posts: replies, mentions and hashtags are recorded with the post."""
+
+import sqlalchemy as sa
+
+from app.conversations.counters import add_to
+from app.conversations.markup import find_mentions, find_tags
+from app.extensions import db
+from app.models import Activity, ActivityKind, Like, Mention, Post, PostTag, User
+
+# At most this many users are told about one post's mentions.
+MAX_MENTIONS = 10
+
+
+class CannotReply(Exception):
+    """The post to answer is gone (deleted, or a tombstone)."""
+
+
+def publish(author: User, body: str, language: str, in_reply_to: Post | None = None) -> Post:
+    """Add `author`'s post (a reply when `in_reply_to` is given) with its tags and mentions; the caller commits.
+
+    A reply to a repost answers the reposted post. The author of the answered post is told of the
+    reply, and each known user named with `@name` of the mention, once per post whatever the kinds.
+    """
+    parent = None
+    if in_reply_to is not None:
+        parent = in_reply_to.shown
+        if parent.is_deleted:
+            raise CannotReply
+    post = Post.publish(author, body, language, parent=parent)
+    db.session.flush()
+    for tag in find_tags(post.body):
+        db.session.add(PostTag(post_id=post.id, tag=tag, timestamp=post.timestamp))
+    told = {author.id}
+    if parent is not None:
+        add_to(Post.replies_count, parent.id, 1)
+        parent.author.tell(ActivityKind.REPLY, author, post.id)
+        told.add(parent.user_id)
+    for user in _known_users(find_mentions(post.body)[:MAX_MENTIONS]):
+        db.session.add(Mention(post_id=post.id, user_id=user.id, name=user.username_lower))
+        if user.id not in told:
+            user.tell(ActivityKind.MENTION, author, post.id)
+            told.add(user.id)
+    return post
+
+
+def _known_users(names: list[str]) -> list[User]:
+    if not names:
+        return []
+    return list(db.session.scalars(sa.select(User).where(User.username_lower.in_(names))))
+
+
+def delete(post: Post) -> None:
+    """Delete `post` and all that hangs on it (likes, reposts, tags, mentions, activity); the caller commits.
+
+    A post with replies leaves a tombstone, so that its thread still holds together and reads
+    "This post was deleted" in its place. A reply's parent counts one reply fewer.
+    """
+    if post.repost_of_id is not None:
+        add_to(Post.reposts_count, post.repost_of_id, -1)
+        db.session.delete(post)
+        return
+    if post.in_reply_to_id is not None:
+        add_to(Post.replies_count, post.in_reply_to_id, -1)
+    _delete_reposts_of(post)
+    if not post.replies_count:
+        db.session.delete(post)  # the database cascades its likes, tags, mentions and activity
+        return
+    for model in (Like, Mention, PostTag, Activity):
+        db.session.execute(sa.delete(model).where(model.post_id == post.id))
+    add_to(User.posts_counter, post.user_id, -1)
+    post.user_id = None
+    post.author = None
+    post.body = ""
+    post.language = None
+    post.likes_count = post.reposts_count = 0
+
+
+def _delete_reposts_of(post: Post) -> None:
+    """Delete every repost of `post`, keeping their authors' post counters right."""
+    if not post.reposts_count:
+        return
+    reposters = sa.select(Post.user_id).where(Post.repost_of_id == post.id)
+    users = User.__table__
+    db.session.execute(sa.update(users).where(users.c.id.in_(reposters)).values(post_count=users.c.post_count - 1))
+    db.session.execute(sa.delete(Post).where(Post.repost_of_id == post.id).execution_options(synchronize_session=False))

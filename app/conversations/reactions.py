@@ -1,0 +1,145 @@
+"""Likes and reposts, and what a page of posts shows its reader about them.
+
+Each toggle changes its row and the post's counter in one transaction. A like or repost that
+already exists (two clicks racing, say) hits the database's unique constraint: the transaction
+is rolled back and the toggle reports the state as it is.
+"""
+
+from collections.abc import Callable, Iterable
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from app.conversations.counters import add_to
+from app.extensions import db
+from app.models import ActivityKind, Like, Mention, Post, User
+
+
+class CannotReact(Exception):
+    """The post is a tombstone: there is nothing to like or repost."""
+
+
+def like(user: User, post: Post) -> Post:
+    """Like `post` (the reposted post, for a repost) and commit; liking twice changes nothing."""
+    post = _target(post)
+    return _add(user, post, Like, lambda: Like(user_id=user.id, post_id=post.id), Post.likes_count, ActivityKind.LIKE)
+
+
+def unlike(user: User, post: Post) -> Post:
+    """Take back a like and commit; unliking what was not liked changes nothing."""
+    post = _target(post)
+    removed = db.session.execute(sa.delete(Like).where(Like.user_id == user.id, Like.post_id == post.id)).rowcount
+    if removed:
+        add_to(Post.likes_count, post.id, -1)
+        post.author.untell(ActivityKind.LIKE, user, post.id)
+    db.session.commit()
+    return _refreshed(post, user)
+
+
+def repost(user: User, post: Post) -> Post:
+    """Repost `post` to `user`'s followers and commit; reposting twice changes nothing."""
+    post = _target(post)
+    return _add(
+        user, post, Post, lambda: Post(author=user, body="", repost_of=post), Post.reposts_count, ActivityKind.REPOST
+    )
+
+
+def unrepost(user: User, post: Post) -> Post:
+    """Take back a repost and commit."""
+    post = _target(post)
+    mine = db.session.scalar(sa.select(Post).where(Post.user_id == user.id, Post.repost_of_id == post.id))
+    if mine is not None:
+        removed = db.session.execute(sa.delete(Post).where(Post.id == mine.id)).rowcount
+        if removed:
+            add_to(Post.reposts_count, post.id, -1)
+            add_to(User.posts_counter, user.id, -1)
+            post.author.untell(ActivityKind.REPOST, user, post.id)
+    db.session.commit()
+    return _refreshed(post, user)
+
+
+def _add(user: User, post: Post, model: type, new_row: Callable[[], Like | Post], counter, kind: ActivityKind) -> Post:
+    """Add `new_row()` (`user`'s like or repost of `post`), count it and tell the author, unless one exists."""
+    if not _exists(model, user, post):
+        db.session.add(new_row())
+        add_to(counter, post.id, 1)
+        post.author.tell(kind, user, post.id)
+        _commit_unless_duplicate()
+    return _refreshed(post, user)
+
+
+def _target(post: Post) -> Post:
+    post = post.shown
+    if post.is_deleted:
+        raise CannotReact
+    return post
+
+
+def _exists(model: type, user: User, post: Post) -> bool:
+    column = Like.post_id if model is Like else Post.repost_of_id
+    owner = Like.user_id if model is Like else Post.user_id
+    return db.session.scalar(sa.select(sa.literal(1)).where(owner == user.id, column == post.id)) is not None
+
+
+def _commit_unless_duplicate() -> None:
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()  # a concurrent request made the same like or repost first
+
+
+def _refreshed(post: Post, user: User) -> Post:
+    """Return `post` with its counters read afresh and the user's own state on it."""
+    db.session.refresh(post)
+    annotate([post], user)
+    return post
+
+
+def annotate(posts: Iterable[Post], reader: User | None) -> None:
+    """Set on each shown post what its card needs beyond its row, in at most two queries.
+
+    `reader_liked` and `reader_reposted` (one query over likes and reposts), and `mentioned`, the
+    names written in it mapped to the current names of those users (one query, only when a post
+    names someone).
+    """
+    shown = {post.shown.id: post.shown for post in posts if not post.shown.is_deleted}
+    if not shown:
+        return
+    ids = list(shown)
+    for post in shown.values():
+        post.reader_liked = post.reader_reposted = False
+    if reader is not None and reader.is_authenticated:
+        likes = sa.select(Like.post_id, sa.literal(ActivityKind.LIKE.value)).where(
+            Like.user_id == reader.id, Like.post_id.in_(ids)
+        )
+        reposts = sa.select(Post.repost_of_id, sa.literal(ActivityKind.REPOST.value)).where(
+            Post.user_id == reader.id, Post.repost_of_id.in_(ids)
+        )
+        for post_id, kind in db.session.execute(likes.union_all(reposts)):
+            if kind == ActivityKind.LIKE:
+                shown[post_id].reader_liked = True
+            else:
+                shown[post_id].reader_reposted = True
+    naming = [post_id for post_id, post in shown.items() if "@" in post.body]
+    if naming:
+        mentioned: dict[int, dict[str, str]] = {}
+        rows = db.session.execute(
+            sa.select(Mention.post_id, Mention.name, User.username)
+            .join(User, User.id == Mention.user_id)
+            .where(Mention.post_id.in_(naming))
+        )
+        for post_id, written, username in rows:
+            mentioned.setdefault(post_id, {})[written] = username
+        for post_id, names in mentioned.items():
+            shown[post_id].mentioned = names
+
+
+def unique_entries(posts: list[Post]) -> list[Post]:
+    """Drop the entries of a page that show a post already shown above (several reposts of one post)."""
+    seen: set[int] = set()
+    kept = []
+    for post in posts:
+        if post.shown.id not in seen:
+            seen.add(post.shown.id)
+            kept.append(post)
+    return kept

@@ -1,0 +1,56 @@
+"""Hashtag pages and the tags most used lately."""
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from cachetools import TTLCache
+from flask import current_app
+
+from app.extensions import db
+from app.models import Post, PostTag, utcnow
+from app.pagination import Page, paginate
+
+TRENDING_WINDOW = timedelta(hours=24)
+TRENDING_COUNT = 10
+
+
+def tag_page(tag: str, page: int, per_page: int) -> Page:
+    """Return page `page` of the posts with canonical tag `tag`, newest first.
+
+    The page's ids come from the (tag, timestamp, post_id) index alone; only they are then read.
+    """
+    total = db.session.scalar(sa.select(sa.func.count()).where(PostTag.tag == tag))
+    query = (
+        sa.select(PostTag.post_id).where(PostTag.tag == tag).order_by(PostTag.timestamp.desc(), PostTag.post_id.desc())
+    )
+
+    def fetch(query: sa.Select, limit: int, offset: int) -> list[Post]:
+        return Post.load_newest_first(query.limit(limit).offset(offset))
+
+    return paginate(query, page, per_page, fetch, total)
+
+
+def trending_tags() -> list[tuple[str, int]]:
+    """Return the most used tags of the last day and their use counts, most used first.
+
+    Explore shows them on every view, so each process keeps the answer for TRENDING_TAGS_SECONDS.
+    """
+    cache: TTLCache | None = current_app.extensions["conversations"].trending
+    if cache is None:
+        return _count_trending()
+    tags = cache.get("tags")
+    if tags is None:
+        tags = cache["tags"] = _count_trending()
+    return tags
+
+
+def _count_trending() -> list[tuple[str, int]]:
+    uses = sa.func.count().label("uses")
+    query = (
+        sa.select(PostTag.tag, uses)
+        .where(PostTag.timestamp >= utcnow() - TRENDING_WINDOW)
+        .group_by(PostTag.tag)
+        .order_by(uses.desc(), PostTag.tag)
+        .limit(TRENDING_COUNT)
+    )
+    return [(tag, count) for tag, count in db.session.execute(query)]

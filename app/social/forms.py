@@ -1,0 +1,15 @@
+"""Forms of the social blueprint."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from app.validators import printable_text
+
+
+class ReplyForm(FlaskForm):
+    """Answer a post."""
+
+    post = TextAreaField(_l("Your reply"), validators=[DataRequired(), Length(min=1, max=140), printable_text])
+    submit = SubmitField(_l("Reply"))
