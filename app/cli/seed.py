@@ -3,19 +3,32 @@
 Users follow a Zipf-like popularity curve (a few write and are followed a
 lot), posts spread over the last year in English, Spanish and Chinese, and
 every seeded account shares one password so no hash is computed per user.
+
+The posts hold conversations: some carry #hashtags (a small vocabulary, a few tags much more used
+than the rest) or @mention a popular user, a share are replies to an earlier post (written after
+it, starting with "@author "), and others like and repost posts. Each post has a heavy-tailed
+popularity that draws its replies, likes and reposts, so a few posts gather many of them.
+
+Everything is generated in Python with explicit ids and inserted in batches; the mentions and
+hashtags are those the app's own parser finds in the bodies. The counters (a post's replies,
+likes and reposts, a user's posts and follows) are then set by bulk UPDATEs that count the rows,
+and the activity entries the app would have written are added by INSERT ... SELECT.
 """
 
 import random
 import time
-from collections.abc import Callable, Iterator
-from datetime import timedelta
+from array import array
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime, timedelta
 
 import click
 import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
+from app.conversations.markup import find_mentions, find_tags
 from app.extensions import db
-from app.models import Post, User, followers, utcnow
+from app.models import Activity, ActivityKind, Like, Mention, Post, PostTag, User, followers, utcnow
 from app.search.text import normalize_text
 
 DEMO_PASSWORD = "microblog-demo"
@@ -23,6 +36,30 @@ DEMO_PASSWORD = "microblog-demo"
 RARE_WORD = "lighthouse"
 RARE_WORD_SHARE = 0.01
 BATCH = 10_000
+MAX_BODY = 140
+
+DAY = 24 * 3600
+YEAR = 365 * DAY
+# The defaults of --replies, --likes and --reposts, per post.
+REPLY_SHARE = 0.20
+LIKES_PER_POST = 1.0
+REPOST_SHARE = 0.05
+# Shares of the posts that carry hashtags, that name a popular user, and (of those that are not
+# replies) that were written in the last day, so that explore's trending tags are never empty.
+TAG_SHARE = 0.15
+MENTION_SHARE = 0.03
+RECENT_SHARE = 0.01
+# A post's popularity is Pareto-distributed: most posts get little attention, a few a lot.
+POPULARITY_SHAPE = 1.5
+# Mean delays, in seconds, after the post: of a reply, of a like or repost.
+REPLY_DELAY = 6 * 3600
+REACTION_DELAY = DAY
+
+# Hashtags, most used first (written in lower case; some posts capitalise them).
+TAGS = (
+    "coffee music weekend photography travel books café python opensource running sunset food "
+    "fútbol música viaje 周末 咖啡 音乐 garden cycling movies rain release flask cooking"
+).split()
 
 ENGLISH = (
     "the a coffee morning city river music friends weekend garden book train rain sunny quiet busy "
@@ -44,6 +81,8 @@ CHINESE = (
 ).split()
 LANGUAGES = (("en", ENGLISH, " "), ("es", SPANISH, " "), ("zh", CHINESE, ""))
 
+Progress = Callable[[str, int, int], None]  # (stage, rows just done, the stage's total)
+
 
 def zipf_weights(count: int, exponent: float = 1.1) -> list[float]:
     """Return cumulative Zipf-like weights for `count` ranks (rank 1 most popular)."""
@@ -62,8 +101,17 @@ def make_body(rng: random.Random) -> tuple[str, str]:
     if rng.random() < RARE_WORD_SHARE:
         picked.insert(rng.randrange(len(picked) + 1), RARE_WORD)
         separator = " "
-    body = separator.join(picked)[:140]
+    body = separator.join(picked)[:MAX_BODY]
     return body, code
+
+
+def default_counts(posts: int) -> dict[str, int]:
+    """Return the default numbers of replies, likes and reposts for `posts` posts."""
+    return {
+        "replies": int(posts * REPLY_SHARE),
+        "likes": int(posts * LIKES_PER_POST),
+        "reposts": int(posts * REPOST_SHARE),
+    }
 
 
 def seed(
@@ -71,20 +119,37 @@ def seed(
     posts: int,
     follows: int,
     seed_value: int = 1,
-    progress: Callable[[str, int], None] | None = None,
+    progress: Progress | None = None,
+    replies: int | None = None,
+    likes: int | None = None,
+    reposts: int | None = None,
 ) -> dict[str, int]:
-    """Insert users, posts and follows; return how many of each were created."""
+    """Insert users, posts (`replies` of them replies), reposts, likes and follows; return how many of each.
+
+    Counts left out take `default_counts(posts)`. Users, posts and follows are drawn from one random
+    stream and everything about conversations from another, so a seed's users, authors, post texts
+    and follows do not depend on the conversation settings.
+    """
+    defaults = default_counts(posts)
+    replies = min(defaults["replies"] if replies is None else replies, max(posts - 1, 0))
+    likes = defaults["likes"] if likes is None else likes
+    reposts = defaults["reposts"] if reposts is None else reposts
     rng = random.Random(seed_value)
-    report = progress or (lambda stage, n: None)
-    first_id = (db.session.scalar(sa.select(sa.func.max(User.id))) or 0) + 1
+    talk = random.Random(f"conversations-{seed_value}")
+    report = progress or (lambda stage, n, total: None)
+    first_id = _next_id(User)
+    first_post_id = _next_id(Post)
     prefix = f"s{seed_value}"
     password_hash = generate_password_hash(DEMO_PASSWORD)
     now = utcnow()
+    usernames: list[str] = []
 
     def user_rows() -> Iterator[dict]:
         for i in range(users):
             username = f"{rng.choice(ENGLISH)}{i}_{prefix}"
+            usernames.append(username)
             yield {
+                "id": first_id + i,
                 "username": username,
                 "username_lower": username.lower(),
                 "email": f"{username}@example.com",
@@ -93,24 +158,111 @@ def seed(
                 "last_seen": now - timedelta(minutes=rng.randrange(60 * 24 * 30)),
             }
 
-    _insert(User.__table__, user_rows(), lambda n: report("users", n))
+    _insert(User.__table__, user_rows(), lambda n: report("users", n, users))
     user_ids = list(range(first_id, first_id + users))
     weights = zipf_weights(users)
+    by_name = {name.lower(): first_id + i for i, name in enumerate(usernames)}
+
+    # What later stages need of each post: its author (as an index into usernames), its age in whole
+    # seconds before `now` (so that "after" survives databases that keep whole seconds), and the
+    # running total of the posts' popularity (to draw a post by popularity with bisect).
+    authors = array("i")
+    ages = array("i")
+    popularity = array("d")
+    tag_rows: list[tuple[int, str, int]] = []
+    mention_rows: list[tuple[int, int, str]] = []  # (post, user, name as written, lower-cased)
+    is_reply = bytearray(posts)
+    for index in talk.sample(range(1, posts), replies) if replies else ():
+        is_reply[index] = 1
+    tag_weights = zipf_weights(len(TAGS))
 
     def post_rows() -> Iterator[dict]:
-        authors = rng.choices(user_ids, cum_weights=weights, k=posts)
-        for author in authors:
+        drawn = rng.choices(user_ids, cum_weights=weights, k=posts)
+        total = 0.0
+        for index, author in enumerate(drawn):
             body, language = make_body(rng)
+            age = rng.randrange(YEAR)
+            # From here on only `talk` draws: `rng` goes on as if posts had no conversations.
+            parent = _pick_parent(talk, popularity, ages, index) if is_reply[index] else None
+            if parent is None:
+                is_reply[index] = 0  # (when every earlier post was written "now", it cannot have a reply)
+            if parent is not None:
+                age = ages[parent] - _delay(talk, REPLY_DELAY, ages[parent])
+            elif talk.random() < RECENT_SHARE:
+                age = talk.randrange(DAY)
+            body = _converse(talk, body, author - first_id, parent, authors, usernames, weights, tag_weights)
+            post_id = first_post_id + index
+            timestamp = now - timedelta(seconds=age)
+            if "#" in body:
+                tag_rows.extend((post_id, tag, age) for tag in find_tags(body))
+            if "@" in body:
+                named = {by_name[name]: name for name in find_mentions(body) if name in by_name}
+                mention_rows.extend((post_id, user_id, named[user_id]) for user_id in sorted(named))
+            authors.append(author - first_id)
+            ages.append(age)
+            total += talk.paretovariate(POPULARITY_SHAPE)
+            popularity.append(total)
             yield {
+                "id": post_id,
                 "body": body,
                 "search_text": normalize_text(body),
                 "language": language,
                 "user_id": author,
-                "timestamp": now - timedelta(seconds=rng.randrange(365 * 24 * 3600)),
+                "timestamp": timestamp,
+                "in_reply_to_id": None if parent is None else first_post_id + parent,
             }
 
-    _insert(Post.__table__, post_rows(), lambda n: report("posts", n))
-    _recount_posts(first_id, first_id + users)
+    _insert(Post.__table__, post_rows(), lambda n: report("posts", n, posts))
+    replies = sum(is_reply)
+
+    chosen_reposts = _reactions(talk, reposts, users, popularity, authors, ages)
+    first_repost_id = first_post_id + posts
+
+    def repost_rows() -> Iterator[dict]:
+        for index, (key, age) in enumerate(chosen_reposts.items()):
+            user, post = divmod(key, posts)
+            yield {
+                "id": first_repost_id + index,
+                "body": "",
+                "search_text": normalize_text(""),
+                "language": None,
+                "user_id": first_id + user,
+                "timestamp": now - timedelta(seconds=age),
+                "repost_of_id": first_post_id + post,
+            }
+
+    _insert(Post.__table__, repost_rows(), lambda n: report("reposts", n, len(chosen_reposts)))
+    _advance_sequences(User, Post)
+
+    _insert(
+        PostTag.__table__,
+        ({"post_id": p, "tag": t, "timestamp": now - timedelta(seconds=age)} for p, t, age in tag_rows),
+        lambda n: report("tags", n, len(tag_rows)),
+    )
+    _insert(
+        Mention.__table__,
+        ({"post_id": p, "user_id": u, "name": name} for p, u, name in mention_rows),
+        lambda n: report("mentions", n, len(mention_rows)),
+    )
+    tags, mentions = len(tag_rows), len(mention_rows)
+    tag_rows.clear()
+    mention_rows.clear()
+
+    chosen_likes = _reactions(talk, likes, users, popularity, authors, ages)
+
+    def like_rows() -> Iterator[dict]:
+        for key in sorted(chosen_likes):
+            user, post = divmod(key, posts)
+            yield {
+                "user_id": first_id + user,
+                "post_id": first_post_id + post,
+                "timestamp": now - timedelta(seconds=chosen_likes[key]),
+            }
+
+    _insert(Like.__table__, like_rows(), lambda n: report("likes", n, len(chosen_likes)))
+    likes, reposts = len(chosen_likes), len(chosen_reposts)
+    chosen_likes.clear()
+    chosen_reposts.clear()
 
     pairs: set[tuple[int, int]] = set()
     attempts = 0
@@ -120,18 +272,138 @@ def seed(
         followed = rng.choices(user_ids, cum_weights=weights)[0]
         if follower != followed:
             pairs.add((follower, followed))
+    ordered = sorted(pairs)
+    del pairs
     _insert(
         followers,
-        ({"follower_id": a, "followed_id": b} for a, b in sorted(pairs)),
-        lambda n: report("follows", n),
+        ({"follower_id": a, "followed_id": b} for a, b in ordered),
+        lambda n: report("follows", n, len(ordered)),
     )
-    _recount_follows(first_id, first_id + users)
+
+    end_id, end_post_id = first_id + users, first_repost_id + reposts
+    for recount in (_recount_posts, _recount_follows):
+        recount(first_id, end_id)
+        report("counters", 1, 3)
+    _recount_conversations(first_post_id, end_post_id)
+    report("counters", 1, 3)
+    # The progress of this stage counts the follows' entries, and one for each statement adding the others'.
+    activity_steps = len(ordered) + len(POST_ACTIVITY)
+    for kind in POST_ACTIVITY:
+        _add_post_activity(kind, first_post_id, end_post_id)
+        report("activity", 1, activity_steps)
+    _insert(
+        Activity.__table__,
+        _follow_activity(talk, ordered, now),
+        lambda n: report("activity", n, activity_steps),
+    )
     _refresh_statistics()
-    return {"users": users, "posts": posts, "follows": len(pairs)}
+    return {
+        "users": users,
+        "posts": posts,
+        "replies": replies,
+        "reposts": reposts,
+        "likes": likes,
+        "tags": tags,
+        "mentions": mentions,
+        "follows": len(ordered),
+    }
+
+
+def _next_id(model: type) -> int:
+    return (db.session.scalar(sa.select(sa.func.max(model.id))) or 0) + 1
+
+
+def _delay(rng: random.Random, mean: float, age: int) -> int:
+    """Return how many seconds after a post of age `age` (at least 1) something happened, at most `age`."""
+    delay = 1 + int(rng.expovariate(1 / mean))
+    return delay if delay <= age else rng.randint(1, age)
+
+
+def _pick(rng: random.Random, cumulative: array, end: int) -> int:
+    """Return the index of a post among the first `end`, drawn by popularity."""
+    return min(bisect_right(cumulative, rng.random() * cumulative[end - 1], 0, end), end - 1)
+
+
+def _pick_parent(rng: random.Random, popularity: array, ages: array, index: int) -> int | None:
+    """Return the earlier post that post `index` answers: any written before "now" (age 0 is "now")."""
+    for _ in range(100):
+        parent = _pick(rng, popularity, index)
+        if ages[parent] > 0:
+            return parent
+    return None
+
+
+def _converse(
+    rng: random.Random,
+    body: str,
+    author: int,
+    parent: int | None,
+    authors: array,
+    usernames: list[str],
+    weights: list[float],
+    tag_weights: list[float],
+) -> str:
+    """Return `body` as a reply to `parent` ("@author ..."), with a mention and hashtags for some posts."""
+    start = "" if parent is None else f"@{usernames[authors[parent]]} "
+    end = ""
+    if rng.random() < MENTION_SHARE:
+        named = rng.choices(range(len(usernames)), cum_weights=weights)[0]
+        if named != author:
+            end += f" @{usernames[named]}"
+    if rng.random() < TAG_SHARE:
+        for tag in rng.choices(TAGS, cum_weights=tag_weights, k=1 if rng.random() < 0.75 else 2):
+            end += " #" + (tag.capitalize() if rng.random() < 0.2 else tag)
+    return start + body[: MAX_BODY - len(start) - len(end)] + end
+
+
+def _reactions(
+    rng: random.Random, count: int, users: int, popularity: array, authors: array, ages: array
+) -> dict[int, int]:
+    """Draw `count` distinct (user, post) pairs, posts by popularity, nobody reacting to their own post.
+
+    Returns {user index * posts + post index: the reaction's age}, the reaction a while after the post.
+    """
+    posts = len(authors)
+    chosen: dict[int, int] = {}
+    attempts = 0
+    while len(chosen) < count and attempts < count * 3 and posts and users > 1:
+        attempts += 1
+        post = _pick(rng, popularity, posts)
+        user = rng.randrange(users)
+        key = user * posts + post
+        if user == authors[post] or ages[post] == 0 or key in chosen:
+            continue
+        chosen[key] = ages[post] - _delay(rng, REACTION_DELAY, ages[post])
+    return chosen
+
+
+def _follow_activity(rng: random.Random, pairs: list[tuple[int, int]], now: datetime) -> Iterator[dict]:
+    """The "X followed you" entries of the seeded follows, at a time in the last year."""
+    for follower, followed in pairs:
+        yield {
+            "user_id": followed,
+            "actor_id": follower,
+            "kind": ActivityKind.FOLLOW.value,
+            "post_id": None,
+            "timestamp": now - timedelta(seconds=rng.randrange(YEAR)),
+        }
+
+
+def _advance_sequences(*models: type) -> None:
+    """Move PostgreSQL's id sequences past the explicit ids (MariaDB and SQLite move on by themselves)."""
+    if db.engine.dialect.name != "postgresql":
+        return
+    for model in models:
+        table = model.__table__.name
+        db.session.execute(
+            sa.text(f"SELECT setval(pg_get_serial_sequence(:table, 'id'), (SELECT MAX(id) FROM \"{table}\"))"),
+            {"table": f'"{table}"'},
+        )
+    db.session.commit()
 
 
 def _recount_posts(first_id: int, end_id: int) -> None:
-    """Set the post counters of the seeded users (bulk inserts bypass the ORM events that keep them)."""
+    """Set the post counters of the seeded users, reposts included (bulk inserts bypass the ORM events)."""
     users = User.__table__
     count = sa.select(sa.func.count()).where(Post.user_id == users.c.id).scalar_subquery()
     db.session.execute(sa.update(users).where(users.c.id >= first_id, users.c.id < end_id).values(post_count=count))
@@ -151,6 +423,94 @@ def _recount_follows(first_id: int, end_id: int) -> None:
     db.session.commit()
 
 
+def _recount_conversations(first_id: int, end_id: int) -> None:
+    """Set the reply, like and repost counters of the seeded posts by counting their rows.
+
+    Only the posts that have something to count are written (the others were inserted with 0): on
+    PostgreSQL every updated row is a new row version, its search vector recomputed.
+    """
+    posts, likes = Post.__table__, Like.__table__
+    other = posts.alias("other")
+    seeded = other.c.id.between(first_id, end_id - 1)
+    counted = sa.union(
+        sa.select(other.c.in_reply_to_id).where(seeded, other.c.in_reply_to_id.is_not(None)),
+        sa.select(other.c.repost_of_id).where(seeded, other.c.repost_of_id.is_not(None)),
+        sa.select(likes.c.post_id).where(likes.c.post_id.between(first_id, end_id - 1)),
+    )
+
+    def count(table: sa.Table | sa.Alias, column: str) -> sa.ScalarSelect:
+        return sa.select(sa.func.count()).select_from(table).where(table.c[column] == posts.c.id).scalar_subquery()
+
+    db.session.execute(
+        sa.update(posts)
+        .where(posts.c.id.between(first_id, end_id - 1), posts.c.id.in_(counted))
+        .values(
+            replies_count=count(other, "in_reply_to_id"),
+            likes_count=count(likes, "post_id"),
+            reposts_count=count(other, "repost_of_id"),
+        )
+    )
+    db.session.commit()
+
+
+# The activity kinds that follow from seeded posts and likes (follows' entries are generated with them).
+POST_ACTIVITY = (ActivityKind.REPLY, ActivityKind.MENTION, ActivityKind.LIKE, ActivityKind.REPOST)
+
+
+def _add_post_activity(kind: ActivityKind, first_id: int, end_id: int) -> None:
+    """Add the activity entries of one kind that the app writes for the seeded posts, in one INSERT ... SELECT.
+
+    As in app.conversations: a reply tells the author of the post it answers (post_id: the reply), a
+    mention tells the named user unless it is the post's author or the answered author (told of
+    the reply already), a like and a repost tell the author of the liked or reposted post (post_id:
+    that post); nobody is told of their own doing. Entries are added oldest first, so ids follow time.
+    """
+    activity, posts, likes, mentions = Activity.__table__, Post.__table__, Like.__table__, Mention.__table__
+    post, parent = posts.alias("post"), posts.alias("parent")
+    seeded = post.c.id.between(first_id, end_id - 1)
+    label = sa.literal(kind.value, sa.String(16)).label("kind")
+    if kind == ActivityKind.REPLY:
+        select = (
+            sa.select(parent.c.user_id, post.c.user_id, label, post.c.id, post.c.timestamp)
+            .select_from(post)
+            .join(parent, parent.c.id == post.c.in_reply_to_id)
+            .where(seeded, parent.c.user_id != post.c.user_id)
+            .order_by(post.c.timestamp, post.c.id)
+        )
+    elif kind == ActivityKind.MENTION:
+        select = (
+            sa.select(mentions.c.user_id, post.c.user_id, label, post.c.id, post.c.timestamp)
+            .select_from(mentions)
+            .join(post, post.c.id == mentions.c.post_id)
+            .outerjoin(parent, parent.c.id == post.c.in_reply_to_id)
+            .where(
+                seeded,
+                mentions.c.user_id != post.c.user_id,
+                sa.or_(parent.c.user_id.is_(None), mentions.c.user_id != parent.c.user_id),
+            )
+            .order_by(post.c.timestamp, post.c.id, mentions.c.user_id)
+        )
+    elif kind == ActivityKind.LIKE:
+        select = (
+            sa.select(post.c.user_id, likes.c.user_id, label, post.c.id, likes.c.timestamp)
+            .select_from(likes)
+            .join(post, post.c.id == likes.c.post_id)
+            .where(seeded, likes.c.user_id != post.c.user_id)
+            .order_by(likes.c.timestamp, likes.c.post_id, likes.c.user_id)
+        )
+    else:
+        select = (
+            sa.select(parent.c.user_id, post.c.user_id, label, parent.c.id, post.c.timestamp)
+            .select_from(post)
+            .join(parent, parent.c.id == post.c.repost_of_id)
+            .where(seeded, parent.c.user_id != post.c.user_id)
+            .order_by(post.c.timestamp, post.c.id)
+        )
+    columns = ["user_id", "actor_id", "kind", "post_id", "timestamp"]
+    db.session.execute(sa.insert(activity).from_select(columns, select))
+    db.session.commit()
+
+
 def _refresh_statistics() -> None:
     """Give the planner statistics for the new rows, as after any bulk load.
 
@@ -160,7 +520,15 @@ def _refresh_statistics() -> None:
     picks the intended indexes without statistics, so it is left as it is.
     """
     dialect = db.engine.dialect.name
-    tables = [User.__table__.name, Post.__table__.name, followers.name]
+    tables = [
+        User.__table__.name,
+        Post.__table__.name,
+        followers.name,
+        Like.__table__.name,
+        PostTag.__table__.name,
+        Mention.__table__.name,
+        Activity.__table__.name,
+    ]
     if dialect == "postgresql":
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             for table in tables:
@@ -170,7 +538,7 @@ def _refresh_statistics() -> None:
             connection.exec_driver_sql("ANALYZE TABLE " + ", ".join(f"`{table}`" for table in tables))
 
 
-def _insert(table: sa.Table, rows: Iterator[dict], done: Callable[[int], None]) -> None:
+def _insert(table: sa.Table, rows: Iterable[dict], done: Callable[[int], None]) -> None:
     """Insert rows in large batches, committing each batch."""
     batch: list[dict] = []
     for row in rows:
@@ -189,30 +557,46 @@ def _flush(table: sa.Table, batch: list[dict], done: Callable[[int], None]) -> N
     done(len(batch))
 
 
+def _count_option(name: str, help_text: str):
+    return click.option(f"--{name}", default=None, type=click.IntRange(min=0), help=help_text)
+
+
 @click.command("seed")
 @click.option("--users", default=100, show_default=True, help="Users to create.")
-@click.option("--posts", default=2000, show_default=True, help="Posts to create.")
+@click.option("--posts", default=2000, show_default=True, help="Posts to create, replies included.")
 @click.option("--follows", default=None, type=int, help="Follow relations (default: 10 per user).")
+@_count_option("replies", f"How many of the posts are replies (default: {REPLY_SHARE:.0%} of --posts).")
+@_count_option("likes", f"Likes (default: {LIKES_PER_POST:g} per post).")
+@_count_option("reposts", f"Reposts, added to the posts (default: {REPOST_SHARE:.0%} of --posts).")
 @click.option("--seed", "seed_value", default=1, show_default=True, help="Random seed: the same seed, the same data.")
-def seed_command(users: int, posts: int, follows: int | None, seed_value: int):
+def seed_command(
+    users: int,
+    posts: int,
+    follows: int | None,
+    replies: int | None,
+    likes: int | None,
+    reposts: int | None,
+    seed_value: int,
+):
     """Fill the database with realistic demo data (password: microblog-demo)."""
     if users < 1 or posts < 0 or (follows or 0) < 0:
         raise click.BadParameter("counts must be positive")
+    if replies is not None and replies > max(posts - 1, 0):
+        raise click.BadParameter("--replies must be smaller than --posts (the first post answers nobody)")
     follows = users * 10 if follows is None else follows
     started = time.perf_counter()
     bars = {}
 
-    def progress(stage: str, count: int) -> None:
+    def progress(stage: str, count: int, total: int) -> None:
         if stage not in bars:
             for bar in bars.values():
                 bar.render_finish()
-            total = {"users": users, "posts": posts, "follows": follows}[stage]
-            bars[stage] = click.progressbar(length=total, label=f"{stage:<8}")
+            bars[stage] = click.progressbar(length=max(total, 1), label=f"{stage:<8}")
             bars[stage].render_progress()
         bars[stage].update(count)
 
     try:
-        created = seed(users, posts, follows, seed_value, progress)
+        created = seed(users, posts, follows, seed_value, progress, replies=replies, likes=likes, reposts=reposts)
     except sa.exc.IntegrityError as exc:
         db.session.rollback()
         raise click.ClickException(f"seed {seed_value} was used on this database already; pick another --seed") from exc
@@ -220,6 +604,8 @@ def seed_command(users: int, posts: int, follows: int | None, seed_value: int):
         bar.render_finish()
     elapsed = time.perf_counter() - started
     click.echo(
-        f"Created {created['users']} users, {created['posts']} posts and {created['follows']} follows "
-        f"in {elapsed:.1f} s. Every seeded user's password is {DEMO_PASSWORD!r}."
+        f"Created {created['users']} users, {created['posts']} posts ({created['replies']} replies, "
+        f"{created['tags']} hashtags, {created['mentions']} mentions), {created['likes']} likes, "
+        f"{created['reposts']} reposts and {created['follows']} follows in {elapsed:.1f} s. "
+        f"Every seeded user's password is {DEMO_PASSWORD!r}."
     )

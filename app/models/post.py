@@ -86,11 +86,11 @@ class Post(SearchableMixin, PaginatedAPIMixin, db.Model):
     @classmethod
     def card_options(cls) -> list:
         """Loader options for everything a card shows: author, reposted post and the replied-to authors."""
-        parent = so.joinedload(cls.parent).joinedload(cls.author)
         return [
             so.joinedload(cls.author),
-            parent,
-            so.joinedload(cls.repost_of).options(so.joinedload(cls.author), parent),
+            so.joinedload(cls.parent).joinedload(cls.author),
+            so.joinedload(cls.repost_of).joinedload(cls.author),
+            so.joinedload(cls.repost_of).joinedload(cls.parent).joinedload(cls.author),
         ]
 
     @classmethod

@@ -32,6 +32,8 @@ followers = sa.Table(
 )
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# The most unread activity entries counted: the navbar badge shows "99+" from here on.
+BADGE_CAP = 100
 
 
 def follow_relationship(own_column: str, other_column: str, back_populates: str):
@@ -320,13 +322,16 @@ class User(PaginatedAPIMixin, UserMixin, db.Model):
         )
 
     def unread_activity_count(self) -> int:
-        """Return how many activity entries are newer than the last visit to the activity page."""
+        """Return how many activity entries are newer than the last visit to the activity page (at most BADGE_CAP)."""
         return db.session.scalar(self._unread_activity())
 
     def _unread_activity(self) -> sa.Select:
-        return sa.select(sa.func.count(Activity.id)).where(
+        # Counted up to BADGE_CAP only: the badge reads "99+" beyond, and a popular account can
+        # have tens of thousands of unread likes, which every page would otherwise count.
+        unread = sa.select(Activity.id).where(
             Activity.user_id == self.id, Activity.timestamp > (self.last_activity_read_time or EPOCH)
         )
+        return sa.select(sa.func.count()).select_from(unread.limit(BADGE_CAP).subquery())
 
     def add_notification(self, name: str, data: Any) -> "Notification":
         """Replace this user's notification called `name` with one carrying `data`."""

@@ -49,7 +49,7 @@ def card(page: Page, post_id: int) -> Locator:
 
 
 def like_button(page: Page, post_id: int) -> Locator:
-    return card(page, post_id).locator("form.reaction[data-kind='like'] .reaction-button")
+    return card(page, post_id).locator("form.reactions .reaction-button[data-kind='like']")
 
 
 def test_reply_from_a_thread_page(new_page, live_server):

@@ -297,3 +297,10 @@ def test_reading_the_activity_marks_it_read_and_clears_the_badge(people):
     assert fresh(susan).unread_activity_count() == 0
     entries = conversations.activity_page(fresh(susan), 1, 10, fresh(susan).last_activity_read_time).items
     assert [e.unread for e in entries] == [False]
+
+
+def test_the_unread_count_stops_at_the_badge_cap(people):
+    susan, john, _ = people
+    db.session.execute(sa.insert(Activity), [{"user_id": susan.id, "actor_id": john.id, "kind": "follow"}] * 120)
+    db.session.commit()
+    assert fresh(susan).unread_activity_count() == 100

@@ -25,7 +25,7 @@
   function setBadge(id, count) {
     const badge = document.getElementById(id);
     if (!badge) return;
-    badge.textContent = count;
+    badge.textContent = count > 99 ? '99+' : count;
     badge.hidden = !count;
   }
 
@@ -133,29 +133,30 @@
   // Like, unlike, repost and unrepost without leaving the page; the forms work without this too.
   function setupReactions() {
     document.addEventListener('submit', async function (event) {
-      const form = event.target.closest('form.reaction');
-      if (!form) return;
+      const form = event.target.closest('form.reactions');
+      const button = event.submitter;
+      if (!form || !button || !button.dataset.kind) return;  // Delete goes through as a normal form
       event.preventDefault();
-      const button = form.querySelector('.reaction-button');
+      const kind = button.dataset.kind;
       button.disabled = true;
       try {
-        const response = await fetch(form.action, {
+        const response = await fetch(button.formAction, {
           method: 'POST', body: new FormData(form),
           headers: {'X-CSRFToken': csrfToken, Accept: 'application/json'}
         });
-        if (!response.ok) { form.submit(); return; }  // let the server page say what went wrong
+        if (!response.ok) { window.location.reload(); return; }
         const state = await response.json();
-        const kind = form.dataset.kind;
         const on = kind === 'like' ? state.liked : state.reposted;
+        const count = kind === 'like' ? state.likes_count : state.reposts_count;
         // Every card of this post on the page (a post and its repost) shows the new state.
-        document.querySelectorAll('form.reaction[data-on-url="' + form.dataset.onUrl + '"]').forEach(function (other) {
-          other.action = on ? other.dataset.offUrl : other.dataset.onUrl;
-          const otherButton = other.querySelector('.reaction-button');
-          otherButton.setAttribute('aria-pressed', on ? 'true' : 'false');
-          otherButton.querySelector('.reaction-count').textContent = kind === 'like' ? state.likes_count : state.reposts_count;
+        document.querySelectorAll('form.reactions[data-url="' + form.dataset.url + '"]').forEach(function (card) {
+          const toggle = card.querySelector('button[data-kind="' + kind + '"]');
+          toggle.formAction = form.dataset.url + '/' + (on ? 'un' : '') + kind;
+          toggle.setAttribute('aria-pressed', on ? 'true' : 'false');
+          toggle.querySelector('.reaction-count').textContent = count;
         });
       } catch (error) {
-        form.submit();
+        window.location.reload();
       } finally {
         button.disabled = false;
       }
