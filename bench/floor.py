@@ -67,7 +67,7 @@ def main() -> int:
     from flask_login import login_required
 
     from app import create_app
-    from app.api.auth import token_auth_required
+    from app.api.auth import token_limits, token_user_or_401
     from app.extensions import db
     from app.models import User
 
@@ -76,7 +76,12 @@ def main() -> int:
     app.add_url_rule("/floor/anonymous", "floor_anonymous", lambda: "")
     app.add_url_rule("/floor/login", "floor_login", login_required(lambda: ""))
     app.add_url_rule("/floor/layout", "floor_layout", login_required(lambda: render_template("floor.html")))
-    app.add_url_rule("/floor/api", "floor_api", token_auth_required(lambda: jsonify({})))
+
+    def floor_api():
+        token_user_or_401()  # what every token-authenticated API view does first
+        return jsonify({})
+
+    app.add_url_rule("/floor/api", "floor_api", token_limits(floor_api))
 
     with app.app_context():
         reader = db.session.scalar(sa.select(User).order_by(sa.func.abs(User.following_counter - 100)).limit(1))
