@@ -28,8 +28,7 @@ def like(user: User, post: Post) -> Post:
 def unlike(user: User, post: Post) -> Post:
     """Take back a like and commit; unliking what was not liked changes nothing."""
     post = _target(post)
-    removed = db.session.execute(sa.delete(Like).where(Like.user_id == user.id, Like.post_id == post.id)).rowcount
-    if removed:
+    if db.session.execute(sa.delete(Like).where(*_mine(Like, user, post))).rowcount:
         add_to(Post.likes_count, post.id, -1)
         post.author.untell(ActivityKind.LIKE, user, post.id)
     db.session.commit()
@@ -45,22 +44,19 @@ def repost(user: User, post: Post) -> Post:
 
 
 def unrepost(user: User, post: Post) -> Post:
-    """Take back a repost and commit."""
+    """Take back a repost and commit (the repost is a post of `user`'s, so their post counter goes down)."""
     post = _target(post)
-    mine = db.session.scalar(sa.select(Post).where(Post.user_id == user.id, Post.repost_of_id == post.id))
-    if mine is not None:
-        removed = db.session.execute(sa.delete(Post).where(Post.id == mine.id)).rowcount
-        if removed:
-            add_to(Post.reposts_count, post.id, -1)
-            add_to(User.posts_counter, user.id, -1)
-            post.author.untell(ActivityKind.REPOST, user, post.id)
+    if db.session.execute(sa.delete(Post).where(*_mine(Post, user, post))).rowcount:
+        add_to(Post.reposts_count, post.id, -1)
+        add_to(User.posts_counter, user.id, -1)
+        post.author.untell(ActivityKind.REPOST, user, post.id)
     db.session.commit()
     return _refreshed(post, user)
 
 
 def _add(user: User, post: Post, model: type, new_row: Callable[[], Like | Post], counter, kind: ActivityKind) -> Post:
     """Add `new_row()` (`user`'s like or repost of `post`), count it and tell the author, unless one exists."""
-    if not _exists(model, user, post):
+    if db.session.scalar(sa.select(sa.literal(1)).where(*_mine(model, user, post))) is None:
         db.session.add(new_row())
         add_to(counter, post.id, 1)
         post.author.tell(kind, user, post.id)
@@ -75,10 +71,14 @@ def _target(post: Post) -> Post:
     return post
 
 
-def _exists(model: type, user: User, post: Post) -> bool:
-    column = Like.post_id if model is Like else Post.repost_of_id
-    owner = Like.user_id if model is Like else Post.user_id
-    return db.session.scalar(sa.select(sa.literal(1)).where(owner == user.id, column == post.id)) is not None
+# The columns naming a like's or a repost's person and post.
+_OWNER_AND_POST = {Like: (Like.user_id, Like.post_id), Post: (Post.user_id, Post.repost_of_id)}
+
+
+def _mine(model: type, user: User, post: Post) -> tuple:
+    """The conditions for `user`'s like (model Like) or repost (model Post) of `post`."""
+    owner, target = _OWNER_AND_POST[model]
+    return owner == user.id, target == post.id
 
 
 def _commit_unless_duplicate() -> None:

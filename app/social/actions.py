@@ -46,22 +46,8 @@ class ActionBars:
             f'class="post-actions reactions d-flex flex-wrap gap-3 small align-items-center" data-url="{url}">',
             self.hidden,
             f'<a href="{url}#reply">{self.reply} <span class="reaction-count">{post.replies_count:d}</span></a>',
-            _BUTTON.format(
-                url=url,
-                off="un" if liked else "",
-                kind="like",
-                pressed="true" if liked else "false",
-                label=self.like,
-                count=int(post.likes_count),
-            ),
-            _BUTTON.format(
-                url=url,
-                off="un" if reposted else "",
-                kind="repost",
-                pressed="true" if reposted else "false",
-                label=self.repost,
-                count=int(post.reposts_count),
-            ),
+            _toggle(url, "like", liked, self.like, post.likes_count),
+            _toggle(url, "repost", reposted, self.repost, post.reposts_count),
         ]
         if post.user_id == self.reader_id:
             delete_url = self.delete_url.replace(str(_ID), str(post.id))
@@ -71,3 +57,9 @@ class ActionBars:
             )
         parts.append("</form>")
         return Markup("".join(parts))
+
+
+def _toggle(url: str, kind: str, on: bool, label: str, count: int) -> str:
+    """A like or repost button: pressed when `on`, posting to the URL that undoes it."""
+    pressed, off = ("true", "un") if on else ("false", "")
+    return _BUTTON.format(url=url, off=off, kind=kind, pressed=pressed, label=label, count=int(count))
