@@ -364,7 +364,9 @@ class Bench:
             f"Load: {self.tool}, {args.connections} connections, {args.duration:g} s per endpoint "
             f"(+{args.warmup:g} s warm-up), each right after its ceiling"
         )
-        endpoints = [e for e in self.endpoints() if not args.only or any(part in e.name for part in args.only)]
+        endpoints = self.endpoints()
+        if args.only:
+            endpoints = [e for e in endpoints if any(_picks(part, e.name, endpoints) for part in args.only)]
         for endpoint in endpoints:
             self.probe(app_base, endpoint)
             # Measured just before the endpoint, so both see the machine in the same state.
@@ -609,10 +611,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--reuse", action="store_true", help="keep and reuse an already seeded database")
     parser.add_argument("--no-install", action="store_true", help="never apt-get install wrk")
     parser.add_argument(
-        "--only", action="append", help="measure only endpoints whose name contains this text (repeatable)"
+        "--only",
+        action="append",
+        help="measure only the endpoint of this name, or those whose name contains it (repeatable)",
     )
     parser.add_argument("--out", help="write the Markdown results here (default bench/results/<db>-<time>.md)")
     return parser.parse_args(argv)
+
+
+def _picks(only: str, name: str, endpoints: list) -> bool:
+    """`--only` picks the endpoint named exactly so (`/` is only the home page), or else those containing it."""
+    return only == name or (all(e.name != only for e in endpoints) and only in name)
 
 
 def main() -> int:

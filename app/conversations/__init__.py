@@ -60,7 +60,7 @@ def cards(posts: list[Post]) -> list[Post]:
     """Template function: a page's posts ready for their cards, for the signed-in reader.
 
     Several reposts of one post are shown once, and each shown post learns the reader's own
-    like and repost and the current names of the users it mentions (at most two queries).
+    like and repost and the current names of the users it mentions (one query).
     """
     entries = unique_entries(posts)
     annotate(entries, current_user)

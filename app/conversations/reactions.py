@@ -96,42 +96,48 @@ def _refreshed(post: Post, user: User) -> Post:
 
 
 def annotate(posts: Iterable[Post], reader: User | None) -> None:
-    """Set on each shown post what its card needs beyond its row, in at most two queries.
+    """Set on each shown post what its card needs beyond its row, in one query.
 
-    `reader_liked` and `reader_reposted` (one query over likes and reposts), and `mentioned`, the
-    names written in it mapped to the current names of those users (one query, only when a post
-    names someone).
+    `reader_liked` and `reader_reposted`, and `mentioned`: the names written in it mapped to the
+    current names of those users (looked up only for posts that name someone).
     """
     shown = {post.shown.id: post.shown for post in posts if not post.shown.is_deleted}
     if not shown:
         return
-    ids = list(shown)
     for post in shown.values():
         post.reader_liked = post.reader_reposted = False
-    if reader is not None and reader.is_authenticated:
-        likes = sa.select(Like.post_id, sa.literal(ActivityKind.LIKE.value)).where(
-            Like.user_id == reader.id, Like.post_id.in_(ids)
-        )
-        reposts = sa.select(Post.repost_of_id, sa.literal(ActivityKind.REPOST.value)).where(
-            Post.user_id == reader.id, Post.repost_of_id.in_(ids)
-        )
-        for post_id, kind in db.session.execute(likes.union_all(reposts)):
-            if kind == ActivityKind.LIKE:
-                shown[post_id].reader_liked = True
-            else:
-                shown[post_id].reader_reposted = True
+    reader_id = reader.id if reader is not None and reader.is_authenticated else None
     naming = [post_id for post_id, post in shown.items() if "@" in post.body]
-    if naming:
-        mentioned: dict[int, dict[str, str]] = {}
-        rows = db.session.execute(
-            sa.select(Mention.post_id, Mention.name, User.username)
-            .join(User, User.id == Mention.user_id)
-            .where(Mention.post_id.in_(naming))
-        )
-        for post_id, written, username in rows:
+    mentioned: dict[int, dict[str, str]] = {}
+    rows = db.session.execute(_READER_STATE, {"reader": reader_id, "ids": list(shown), "naming": naming})
+    for post_id, kind, written, username in rows:
+        if kind == _LIKED:
+            shown[post_id].reader_liked = True
+        elif kind == _REPOSTED:
+            shown[post_id].reader_reposted = True
+        else:
             mentioned.setdefault(post_id, {})[written] = username
-        for post_id, names in mentioned.items():
-            shown[post_id].mentioned = names
+    for post_id, names in mentioned.items():
+        shown[post_id].mentioned = names
+
+
+# What `annotate` reads, built once: the reader's likes and reposts among the page's posts (`ids`),
+# and the users named in those that mention someone (`naming`).
+_LIKED, _REPOSTED, _MENTIONED = 1, 2, 3
+_IDS = sa.bindparam("ids", expanding=True)
+_READER = sa.bindparam("reader", type_=sa.Integer)
+_NO_NAME = sa.null().cast(sa.String)
+_READER_STATE = sa.union_all(
+    sa.select(Like.post_id, sa.literal_column(str(_LIKED)), _NO_NAME, _NO_NAME).where(
+        Like.user_id == _READER, Like.post_id.in_(_IDS)
+    ),
+    sa.select(Post.repost_of_id, sa.literal_column(str(_REPOSTED)), _NO_NAME, _NO_NAME).where(
+        Post.user_id == _READER, Post.repost_of_id.in_(_IDS)
+    ),
+    sa.select(Mention.post_id, sa.literal_column(str(_MENTIONED)), Mention.name, User.username)
+    .join(User, User.id == Mention.user_id)
+    .where(Mention.post_id.in_(sa.bindparam("naming", expanding=True))),
+)
 
 
 def unique_entries(posts: list[Post]) -> list[Post]:

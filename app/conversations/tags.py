@@ -30,7 +30,7 @@ def tag_page(tag: str, page: int, per_page: int) -> Page:
     return paginate(query, page, per_page, fetch, total)
 
 
-def trending_tags() -> list[tuple[str, int]]:
+def trending_tags() -> tuple[tuple[str, int], ...]:
     """Return the most used tags of the last day and their use counts, most used first.
 
     Explore shows them on every view, so each process keeps the answer for TRENDING_TAGS_SECONDS.
@@ -44,7 +44,7 @@ def trending_tags() -> list[tuple[str, int]]:
     return tags
 
 
-def _count_trending() -> list[tuple[str, int]]:
+def _count_trending() -> tuple[tuple[str, int], ...]:
     uses = sa.func.count().label("uses")
     query = (
         sa.select(PostTag.tag, uses)
@@ -53,4 +53,4 @@ def _count_trending() -> list[tuple[str, int]]:
         .order_by(uses.desc(), PostTag.tag)
         .limit(TRENDING_COUNT)
     )
-    return [(tag, count) for tag, count in db.session.execute(query)]
+    return tuple((tag, count) for tag, count in db.session.execute(query))

@@ -47,9 +47,9 @@ class SearchableMixin:
     __searchable__: list[str] = []
 
     @classmethod
-    def search_options(cls) -> list:
+    def search_options(cls) -> tuple:
         """Return loader options for search results (override to load relationships)."""
-        return []
+        return ()
 
     @classmethod
     def search(cls, expression: str, page: int, per_page: int) -> tuple[list, int]:

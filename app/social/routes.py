@@ -8,13 +8,13 @@ from app import conversations
 from app.extensions import db
 from app.models import Post
 from app.pagination import page_arg, paginate_request
-from app.social.actions import ActionBars
+from app.social.entries import PostEntries
 from app.social.forms import ReplyForm
 from app.translate import detect_language
 from app.web.security import is_safe_next
 
 bp = Blueprint("social", __name__)
-bp.add_app_template_global(ActionBars, "action_bars")
+bp.add_app_template_global(PostEntries, "post_entries")
 
 # Replies shown per page of a thread.
 REPLIES_PER_PAGE = 50

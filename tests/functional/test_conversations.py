@@ -71,6 +71,35 @@ def test_a_reply_reaches_the_followers_timeline_with_in_reply_to(client_as, user
     assert "an answer" in html and "in reply to" in html
 
 
+def test_a_reply_names_the_answered_author_as_now_or_says_the_post_was_deleted(client_as, user, john):
+    post = publish(john, "original")
+    reply = publish(user, "an answer", post)
+    john.follow(user)
+    db.session.commit()
+    reader = client_as("john")
+    assert "in reply to" in article(reader.get("/").text, reply.id)
+    john.username = "johnny"  # the cached card must follow the rename
+    db.session.commit()
+    card = article(reader.get("/").text, reply.id)
+    assert "@johnny" in card and f'href="/post/{post.id}"' in card
+    conversations.delete(db.session.get(Post, post.id))
+    db.session.commit()
+    card = article(reader.get("/").text, reply.id)
+    assert "in reply to a deleted post" in card and "@johnny" not in card
+
+
+def test_a_repost_of_a_reply_shows_whom_the_reply_answers(client_as, user, john):
+    ann = UserFactory(username="ann")
+    post = publish(john, "original")
+    reply = publish(user, "an answer", post)
+    repost = conversations.repost(ann, reply)
+    ann_repost = db.session.scalar(sa.select(Post).where(Post.repost_of_id == repost.id))
+    UserFactory(username="reader").follow(ann)
+    db.session.commit()
+    card = article(client_as("reader").get("/").text, ann_repost.id)
+    assert "@ann</a> reposted" in card and "an answer" in card and "in reply to" in card and "@john" in card
+
+
 def test_a_deleted_post_reads_deleted_in_its_thread(logged_in, user, john):
     post = publish(user, "regrettable")
     reply = publish(john, "still here", post)
