@@ -4,7 +4,7 @@ import click
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import User
+from app.models import Role, User
 from app.validators import is_valid_username
 
 
@@ -26,7 +26,7 @@ def create_user(username: str, email: str, password: str, admin: bool):
         raise click.ClickException(f"the username {username!r} is taken")
     if db.session.scalar(sa.select(User.id).where(User.email == email.strip().lower())) is not None:
         raise click.ClickException(f"the email address {email!r} is taken")
-    user = User(username=username, email=email, is_admin=admin)
+    user = User(username=username, email=email, role=Role.ADMINISTRATOR if admin else Role.USER, confirmed=True)
     user.set_password(password)
     db.session.add(user)
     db.session.commit()

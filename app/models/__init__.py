@@ -6,12 +6,23 @@ from app.models.mixins import PaginatedAPIMixin, SearchableMixin
 from app.models.notification import Notification
 from app.models.post import Post
 from app.models.reaction import Like, Mention, PostTag
+from app.models.role import Permission, Role
+from app.models.safety import AuditEntry, Block, Mute, RecoveryCode, Report, ReportReason, ReportStatus
 from app.models.search_pending import SearchPending
 from app.models.task import Task
 from app.models.types import UTCDateTime, utcnow
 from app.models.user import User, followers
 
 __all__ = [
+    "AuditEntry",
+    "Block",
+    "Mute",
+    "Permission",
+    "RecoveryCode",
+    "Report",
+    "ReportReason",
+    "ReportStatus",
+    "Role",
     "GROUPED_KINDS",
     "Activity",
     "ActivityKind",

@@ -1,7 +1,7 @@
 """A private message between two users."""
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Optional
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -20,13 +20,16 @@ class Message(PaginatedAPIMixin, db.Model):
     __table_args__ = (sa.Index("ix_message_recipient_id_timestamp", "recipient_id", "timestamp"),)
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
-    sender_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
-    recipient_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
+    # None once that person deleted their account: the other party reads "deleted account".
+    sender_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    recipient_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     body: so.Mapped[str] = so.mapped_column(sa.String(140))
     timestamp: so.Mapped[datetime] = so.mapped_column(UTCDateTime, index=True, default=utcnow)
 
-    author: so.Mapped["User"] = so.relationship(foreign_keys="Message.sender_id", back_populates="messages_sent")
-    recipient: so.Mapped["User"] = so.relationship(
+    author: so.Mapped[Optional["User"]] = so.relationship(
+        foreign_keys="Message.sender_id", back_populates="messages_sent"
+    )
+    recipient: so.Mapped[Optional["User"]] = so.relationship(
         foreign_keys="Message.recipient_id", back_populates="messages_received"
     )
 

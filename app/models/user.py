@@ -21,6 +21,7 @@ from app.models.message import Message
 from app.models.mixins import PaginatedAPIMixin
 from app.models.notification import Notification
 from app.models.post import Post
+from app.models.role import Permission, Role
 from app.models.task import Task
 from app.models.types import UTCDateTime, utcnow
 
@@ -111,8 +112,16 @@ class User(PaginatedAPIMixin, UserMixin, db.Model):
     # Bumped on logout and password change: every session and remember-me cookie signed with
     # an older value stops working (see get_id and the login manager's user loader).
     session_version: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
-    # Operators only (created with `flask user create --admin`); the site shows admins nothing extra yet.
-    is_admin: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
+    # A Role's value; code asks `can(permission)`, never which role it is (see app/models/role.py).
+    role: so.Mapped[str] = so.mapped_column(sa.String(16), default=Role.USER, server_default=Role.USER.value)
+    # False until the address is confirmed by the emailed link; `pending_email` is a new address
+    # waiting for its own confirmation (the current one stays until then).
+    confirmed: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
+    pending_email: so.Mapped[Optional[str]] = so.mapped_column(sa.String(120))
+    # Set by a moderator: the account cannot sign in and its posts are hidden everywhere.
+    suspended_at: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime)
+    # The TOTP secret once two-factor sign-in is on (None: off).
+    totp_secret: so.Mapped[Optional[str]] = so.mapped_column(sa.String(64))
     # How many posts the user wrote, kept by the Post insert/delete events in the writer's transaction:
     # profiles, API lists and timeline totals read it instead of counting up to 100,000 rows.
     # The tutorial's posts_count(), followers_count() and following_count() read these counters afresh.
@@ -162,6 +171,14 @@ class User(PaginatedAPIMixin, UserMixin, db.Model):
         self.end_sessions()
         if self.token:
             self.revoke_token()
+
+    def can(self, permission: Permission) -> bool:
+        """Return whether this user's role grants `permission`."""
+        return permission in Role(self.role).permissions
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended_at is not None
 
     def get_id(self) -> str:
         """Return the session identity: the id and the current session version."""

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 import app.cli.translate
 from app.extensions import db
-from app.models import Task, User
+from app.models import Permission, Task, User
 from tests.support.apps import count_rows
 from tests.support.factories import UserFactory
 
@@ -174,4 +174,4 @@ def test_user_create_admin_flag_makes_an_administrator(runner):
     )
     assert result.exit_code == 0, result.output
     assert "as an administrator" in result.output
-    assert db.session.scalar(User.by_username("root")).is_admin is True
+    assert db.session.scalar(User.by_username("root")).can(Permission.ADMIN)
