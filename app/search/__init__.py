@@ -22,6 +22,7 @@ __all__ = [
     "add_to_index",
     "get_backend",
     "init_app",
+    "note_removed",
     "query_index",
     "reindex",
     "remove_from_index",
@@ -67,6 +68,16 @@ def add_to_index(index: str, model: Any) -> None:
 def remove_from_index(index: str, model: Any) -> None:
     """Remove `model` from the index now (errors propagate to the caller)."""
     _service().remove_from_index(index, model)
+
+
+def note_removed(index: str, ids: list[int]) -> None:
+    """Tell the index that the current transaction deleted these rows with bulk SQL, which no ORM event sees.
+
+    Like a change the session saw, it is recorded in the transaction (for a backend outside the
+    database) and sent once the transaction commits.
+    """
+    if ids:
+        events.note_changes(db.session, {(index, object_id): None for object_id in ids})
 
 
 def query_index(index: str, query: str, page: int, per_page: int) -> tuple[list[int], int]:

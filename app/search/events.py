@@ -51,8 +51,13 @@ def collect_changes(session, flush_context) -> None:
         if isinstance(obj, SearchableMixin):
             changes[(obj.__tablename__, obj.id)] = None
     if changes:
-        session.info.setdefault(CHANGES_KEY, {}).update(changes)
-        current_app.extensions["search"].record_pending(session.connection(), changes)
+        note_changes(session, changes)
+
+
+def note_changes(session, changes: dict) -> None:
+    """Add `changes` to the transaction's: recorded in it now (outside backends), sent after the commit."""
+    session.info.setdefault(CHANGES_KEY, {}).update(changes)
+    current_app.extensions["search"].record_pending(session.connection(), changes)
 
 
 def send_changes(session) -> None:

@@ -11,9 +11,10 @@ import time
 import pytest
 import sqlalchemy as sa
 
+from app import accounts, conversations
 from app import search as search_service
 from app.extensions import db
-from app.models import Post, SearchPending
+from app.models import Post, SearchPending, User
 from tests.support.apps import make_app
 from tests.support.auth import log_in
 from tests.support.factories import DEFAULT_PASSWORD, PostFactory, UserFactory
@@ -305,3 +306,26 @@ def test_search_during_an_outage_answers_503_with_a_message(outage_app, fake_ela
     assert answer.status_code == 503
     assert answer.get_json()["error"] == "Service Unavailable"
     fake_elasticsearch.recover()
+
+
+def test_deleting_an_account_during_an_outage_takes_its_posts_out_of_the_index_later(
+    outage_app, fake_elasticsearch, monkeypatch
+):
+    leaving, staying = UserFactory(username="leaving"), UserFactory(username="staying")
+    with outage_app.test_request_context():
+        for author, body in ((leaving, "farewell lighthouse"), (leaving, "second lighthouse"), (staying, "lighthouse")):
+            conversations.publish(author, body, "en")
+        db.session.commit()
+        search_service.get_backend().refresh("post")
+        assert found_set("lighthouse") == {"farewell lighthouse", "second lighthouse", "lighthouse"}
+
+        fake_elasticsearch.fail("503")
+        accounts.delete_account(db.session.get(User, leaving.id))
+        db.session.commit()
+        assert pending() == 2  # recorded in the deletion's own transaction
+
+        fake_elasticsearch.recover()
+        monkeypatch.setattr("app.search.service.RETRY_AFTER_SECONDS", 0)
+        assert search_service.replay_pending() == 2
+        search_service.get_backend().refresh("post")
+        assert found_set("lighthouse") == {"lighthouse"}
