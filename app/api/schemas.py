@@ -255,8 +255,15 @@ class ActivityEntry(Schema):
 
 
 class Message(Writing):
-    sender_id = fields.Integer(required=True)
-    sender = fields.String(required=True, attribute="author.username")
+    sender_id = fields.Integer(
+        required=True, allow_none=True, metadata={"description": "null once the sender deleted their account."}
+    )
+    sender = fields.String(
+        required=True,
+        allow_none=True,
+        attribute="sender_name",
+        metadata={"description": "The sender's username; null once they deleted their account."},
+    )
     recipient_id = fields.Integer(required=True)
     recipient = fields.String(required=True, attribute="recipient.username")
 

@@ -35,3 +35,8 @@ class Message(PaginatedAPIMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Message {self.body}>"
+
+    @property
+    def sender_name(self) -> str | None:
+        """The sender's username, or None once they deleted their account."""
+        return self.author.username if self.author is not None else None

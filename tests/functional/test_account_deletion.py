@@ -46,3 +46,16 @@ def test_only_an_administrator_deletes_someone_elses_account(client_as, user):
     db.session.expire_all()
     assert db.session.get(User, user_id) is None
     assert client_as("admin").post("/settings/users/999999/delete").status_code == 404
+
+
+def test_a_message_from_a_deleted_account_reads_deleted_account(client_as, user):
+    john = UserFactory(username="john")
+    user.send_message(john, "goodbye john")
+    db.session.commit()
+    client_as("susan").post("/settings/delete_account", data={"password": DEFAULT_PASSWORD, "understood": "y"})
+    reader = client_as("john")
+    page = reader.get("/messages")
+    assert page.status_code == 200 and "goodbye john" in page.text and "deleted account" in page.text
+    token = reader.post("/api/tokens", auth=("john", DEFAULT_PASSWORD)).get_json()["token"]
+    items = reader.get("/api/messages", headers={"Authorization": f"Bearer {token}"}).get_json()["items"]
+    assert [(m["body"], m["sender"], m["sender_id"]) for m in items] == [("goodbye john", None, None)]
