@@ -22,6 +22,17 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Sign In"))
 
 
+class TwoFactorForm(FlaskForm):
+    """The second step of signing in, when two-factor sign-in is on."""
+
+    code = StringField(
+        _l("Code from your authenticator app, or a recovery code"),
+        validators=[DataRequired(), Length(max=32)],
+        render_kw={"autocomplete": "one-time-code", "autofocus": True},
+    )
+    submit = SubmitField(_l("Verify"))
+
+
 class RegistrationForm(FlaskForm):
     """Create an account."""
 

@@ -1,26 +1,33 @@
 """Views of the auth blueprint."""
 
 import secrets
+import time
 from functools import cache
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from app import twofactor
 from app.auth.email import send_password_reset_email
-from app.auth.forms import LoginForm, RegistrationForm, ResetPasswordForm, ResetPasswordRequestForm
+from app.auth.forms import LoginForm, RegistrationForm, ResetPasswordForm, ResetPasswordRequestForm, TwoFactorForm
 from app.extensions import db
 from app.models import User
-from app.web.rate_limits import limit_per_account
+from app.web.rate_limits import limit_per_account, limit_per_session
 from app.web.security import is_safe_next
 
 bp = Blueprint("auth", __name__)
 
 # Pages for signing in or getting back in: a signed-in user who opens one is sent home instead.
-SIGNED_OUT_PAGES = frozenset({"auth.login", "auth.register", "auth.reset_password_request", "auth.reset_password"})
+SIGNED_OUT_PAGES = frozenset(
+    {"auth.login", "auth.two_factor", "auth.register", "auth.reset_password_request", "auth.reset_password"}
+)
+# A password checked for an account with two-factor sign-in, waiting for its code (in the signed session).
+PENDING_SIGN_IN = "two_factor_pending"
+PENDING_SECONDS = 300
 
 
 @bp.before_request
@@ -54,12 +61,43 @@ def login():
         if not _check_password_in_constant_time(user, form.password.data):
             flash(_("Invalid username or password"), "danger")
             return redirect(url_for("auth.login", next=request.args.get("next")))
-        login_user(user, remember=form.remember_me.data)
-        next_page = request.args.get("next")
-        if not is_safe_next(next_page):
-            next_page = url_for("main.index")
-        return redirect(next_page)
+        if user.totp_secret is not None:
+            session[PENDING_SIGN_IN] = {
+                "user": user.get_id(),
+                "remember": bool(form.remember_me.data),
+                "next": request.args.get("next"),
+                "until": time.time() + PENDING_SECONDS,
+            }
+            return redirect(url_for("auth.two_factor"))
+        return _signed_in(user, form.remember_me.data, request.args.get("next"))
     return render_template("auth/login.html", title=_("Sign In"), form=form)
+
+
+@bp.route("/two_factor", methods=["GET", "POST"])
+@limit_per_session(PENDING_SIGN_IN)
+def two_factor():
+    """The second step of signing in: a code from the authenticator app, or a recovery code."""
+    pending = session.get(PENDING_SIGN_IN)
+    user = User.from_session_id(pending["user"]) if pending and pending.get("until", 0) > time.time() else None
+    if user is None:
+        session.pop(PENDING_SIGN_IN, None)
+        flash(_("Please sign in again."), "warning")
+        return redirect(url_for("auth.login"))
+    form = TwoFactorForm()
+    if form.validate_on_submit():
+        if twofactor.check_code(user, form.code.data):
+            db.session.commit()  # a recovery code is used up
+            session.pop(PENDING_SIGN_IN, None)
+            return _signed_in(user, pending["remember"], pending["next"])
+        form.code.errors.append(_("Invalid code"))
+    return render_template("auth/two_factor.html", title=_("Two-factor sign-in"), form=form)
+
+
+def _signed_in(user: User, remember: bool, next_page: str | None):
+    login_user(user, remember=remember)
+    if not is_safe_next(next_page):
+        next_page = url_for("main.index")
+    return redirect(next_page)
 
 
 @bp.route("/logout", methods=["GET", "POST"])

@@ -7,7 +7,7 @@ addresses is slowed down as well.
 
 from collections.abc import Callable
 
-from flask import current_app, request
+from flask import current_app, request, session
 
 from app.extensions import limiter
 
@@ -34,6 +34,24 @@ def form_account_key(field: str) -> Callable[[], str]:
         return f"{request.endpoint}:{account_name(request.form.get(field))}"
 
     return key
+
+
+def limit_per_session(key: str) -> Callable:
+    """Limit a form's POSTs per client address and per the sign-in waiting in session entry `key`.
+
+    The two-factor step counts its guesses for the account being signed in, as the password
+    form does for the account it names.
+    """
+
+    def account() -> str:
+        pending = session.get(key) or {}
+        return f"{request.endpoint}:{pending.get('user', '')}"
+
+    def decorate(view: Callable) -> Callable:
+        view = limiter.limit(auth_limit, methods=["POST"], key_func=account)(view)
+        return limiter.limit(auth_limit, methods=["POST"])(view)
+
+    return decorate
 
 
 def limit_per_account(field: str) -> Callable:
