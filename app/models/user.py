@@ -122,6 +122,8 @@ class User(PaginatedAPIMixin, UserMixin, db.Model):
     suspended_at: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime)
     # The TOTP secret once two-factor sign-in is on (None: off).
     totp_secret: so.Mapped[Optional[str]] = so.mapped_column(sa.String(64))
+    # The time step of the last code that signed in: a code is never accepted twice (RFC 6238, 5.2).
+    totp_last_step: so.Mapped[Optional[int]] = so.mapped_column(sa.BigInteger)
     # How many posts the user wrote, kept by the Post insert/delete events in the writer's transaction:
     # profiles, API lists and timeline totals read it instead of counting up to 100,000 rows.
     # The tutorial's posts_count(), followers_count() and following_count() read these counters afresh.

@@ -8,6 +8,7 @@ drawn by the app itself (segno), so the secret never leaves for another host.
 import hashlib
 import hmac
 import secrets
+from datetime import UTC, datetime
 
 import pyotp
 import segno
@@ -41,8 +42,37 @@ def qr_code_svg(uri: str) -> Markup:
 
 def verifies(secret: str, code: str) -> bool:
     """Whether `code` is the current code of `secret` (or the one just before or after)."""
+    return _matching_step(secret, code) is not None
+
+
+def _matching_step(secret: str, code: str) -> int | None:
+    """The time step (current, previous or next) whose code `code` is, or None."""
     code = _digits(code)
-    return len(code) == 6 and pyotp.TOTP(secret).verify(code, valid_window=1)
+    if len(code) != 6:
+        return None
+    totp = pyotp.TOTP(secret)
+    now = totp.timecode(datetime.now(UTC))
+    for step in (now - 1, now, now + 1):
+        if hmac.compare_digest(totp.generate_otp(step), code):
+            return step
+    return None
+
+
+def _use_step(user: User, step: int) -> bool:
+    """Record `step` as used by `user`, unless it (or a later one) already was.
+
+    One conditional UPDATE, so two requests racing with the same code cannot both pass.
+    """
+    used = db.session.execute(
+        sa.update(User)
+        .where(User.id == user.id, sa.or_(User.totp_last_step.is_(None), User.totp_last_step < step))
+        .values(totp_last_step=step)
+        .execution_options(synchronize_session=False)
+    )
+    if used.rowcount != 1:
+        return False
+    user.totp_last_step = step
+    return True
 
 
 def enable(user: User, secret: str, code: str) -> list[str] | None:
@@ -50,9 +80,11 @@ def enable(user: User, secret: str, code: str) -> list[str] | None:
 
     The caller commits.
     """
-    if not verifies(secret, code):
+    step = _matching_step(secret, code)
+    if step is None:
         return None
     user.totp_secret = secret
+    user.totp_last_step = step
     db.session.execute(sa.delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     codes = [f"{secrets.token_hex(4)}-{secrets.token_hex(4)}" for _ in range(RECOVERY_CODES)]
     db.session.add_all(RecoveryCode(user_id=user.id, code_hash=_hash(code)) for code in codes)
@@ -68,12 +100,14 @@ def disable(user: User) -> None:
 def check_code(user: User, code: str) -> bool:
     """Whether `code` signs `user` in: their current TOTP code, or an unused recovery code (then used up).
 
-    A used recovery code is deleted; the caller commits.
+    A TOTP code is accepted once: the same code (or an older one) is refused afterwards, even
+    within its 90 seconds. A used recovery code is deleted; the caller commits.
     """
     if user.totp_secret is None:
         return True
-    if verifies(user.totp_secret, code):
-        return True
+    step = _matching_step(user.totp_secret, code)
+    if step is not None:
+        return _use_step(user, step)
     hashed = _hash(code.strip().lower())
     for recovery in db.session.scalars(sa.select(RecoveryCode).where(RecoveryCode.user_id == user.id)):
         if hmac.compare_digest(recovery.code_hash, hashed):
