@@ -7,10 +7,10 @@ import sqlalchemy as sa
 from app import moderation
 from app.extensions import db
 from app.models import Role, User, utcnow
+from tests.security.test_sessions import is_logged_in, remember_cookie_of, remember_only_client
 from tests.support.api import basic, bearer, token_for
 from tests.support.auth import log_in
 from tests.support.factories import DEFAULT_PASSWORD, PostFactory, UserFactory
-from tests.security.test_sessions import is_logged_in, remember_cookie_of, remember_only_client
 
 
 @pytest.fixture
