@@ -11,7 +11,6 @@ from app.main.routes import get_user_or_404
 from app.models import Permission, Post, Report, ReportStatus, Role, User
 from app.moderation_pages.forms import ACTIONS, REASONS, ActionForm, EditAccountForm, ReportForm
 from app.pagination import paginate_request
-from app.settings.forms import ConfirmForm
 from app.web.permissions import permission_required
 
 bp = Blueprint("moderation", __name__)
@@ -47,6 +46,7 @@ def report_user(username: str):
 
 
 def _report(file_report, back: str, **shown):
+    """Show the report form for what `shown` names, or file it with `file_report(reason, comment)` and go `back`."""
     form = ReportForm()
     if form.validate_on_submit():
         try:
@@ -79,8 +79,6 @@ def queue():
         title=_("Moderation"),
         reports=reports,
         reasons=REASONS,
-        form=ActionForm(),
-        delete_form=ConfirmForm(),
         endpoint="moderation.queue",
         endpoint_args={"order": "newest"} if newest else {},
         newest=newest,
@@ -149,8 +147,6 @@ def suspended():
         "moderation/suspended.html",
         title=_("Suspended accounts"),
         users=users,
-        form=ActionForm(),
-        delete_form=ConfirmForm(),
         endpoint="moderation.suspended",
         endpoint_args={},
     )
