@@ -10,7 +10,22 @@ from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app import api, auth, cli, conversations, errors, main, models, search, settings, social, tasks, translate, web
+from app import (
+    api,
+    auth,
+    cli,
+    conversations,
+    errors,
+    main,
+    models,
+    moderation_pages,
+    search,
+    settings,
+    social,
+    tasks,
+    translate,
+    web,
+)
 from app.extensions import babel, bootstrap, csrf, db, limiter, login, mail, migrate, moment
 from config import PLACEHOLDER_SECRET_KEYS, VERSION, Config, ConfigError
 
@@ -99,12 +114,13 @@ def register_services(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    """Mount the errors, auth, main, social and api blueprints."""
+    """Mount the errors, auth, main, social, settings, moderation and api blueprints."""
     app.register_blueprint(errors.bp)
     app.register_blueprint(auth.bp, url_prefix="/auth")
     app.register_blueprint(main.bp)
     app.register_blueprint(social.bp)
     app.register_blueprint(settings.bp, url_prefix="/settings")
+    app.register_blueprint(moderation_pages.bp)
     app.register_blueprint(api.bp, url_prefix="/api")
     # The API authenticates with tokens, not cookies, so it needs no CSRF token.
     csrf.exempt(api.bp)

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from flask import request
 from flask_limiter.util import get_remote_address
 from werkzeug.datastructures import WWWAuthenticate
-from werkzeug.exceptions import Unauthorized
+from werkzeug.exceptions import Forbidden, Unauthorized
 
 from app.extensions import db, limiter
 from app.models import User
@@ -68,10 +68,12 @@ def _unauthorized(scheme: str, message: str, **params: str) -> Unauthorized:
 
 
 def basic_user_or_401() -> User:
-    """Return the user named by the request's HTTP Basic credentials, or raise 401."""
+    """Return the user named by the request's HTTP Basic credentials, or raise 401 (403 for a suspended account)."""
     user = _basic_user()
     if user is None:
         raise _unauthorized("basic", "Invalid username or password.")
+    if user.is_suspended:
+        raise Forbidden("This account is suspended.")
     return user
 
 

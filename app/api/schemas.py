@@ -109,6 +109,15 @@ class MessageCreate(StrictSchema):
             raise ValidationError("Give either recipient_id or recipient (a username).", "recipient")
 
 
+class ReportCreate(StrictSchema):
+    reason = fields.String(
+        required=True,
+        validate=validate.OneOf([reason.value for reason in models.ReportReason]),
+        metadata={"description": "Why the moderators should look at it."},
+    )
+    comment = fields.String(allow_none=True, validate=[validate.Length(max=500), printable])
+
+
 # Responses
 
 
@@ -289,6 +298,18 @@ class Task(Schema):
     links = Links(TaskLinks, data_key="_links", required=True)
 
 
+class Report(Schema):
+    id = fields.Integer(required=True)
+    reason = fields.String(required=True)
+    comment = fields.String(required=True, allow_none=True)
+    status = fields.String(required=True)
+    created_at = fields.DateTime(required=True)
+    post_id = fields.Integer(required=True, allow_none=True, metadata={"description": "The post reported, if any."})
+    user_id = fields.Integer(
+        required=True, attribute="reported_id", metadata={"description": "The account reported (a post's author)."}
+    )
+
+
 class PageMeta(Schema):
     page = fields.Integer(required=True)
     per_page = fields.Integer(required=True)
@@ -328,5 +349,6 @@ REPRESENTATIONS: dict[type, Schema] = {
     models.Message: Message(),
     models.Notification: Notification(),
     models.Task: Task(),
+    models.Report: Report(),
     conversations.Entry: ActivityEntry(),
 }

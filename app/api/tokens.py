@@ -10,7 +10,7 @@ from app.api.blueprint import bp
 from app.extensions import db
 
 
-@bp.route("/tokens", methods=["POST"], auth="basic")
+@bp.route("/tokens", methods=["POST"], auth="basic", errors=(403,))
 @bp.response(200, schemas.Token)
 def get_token():
     """Return a bearer token for the Basic-authenticated user (the current one while it has over a minute left).

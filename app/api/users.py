@@ -10,7 +10,7 @@ from app.api.blueprint import bp
 from app.api.pagination import paginated
 from app.api.representation import dump
 from app.extensions import db, limiter
-from app.models import User
+from app.models import Permission, User
 from app.web.rate_limits import auth_limit
 
 # Ids past the database's integer range are simply not found (see user_or_404).
@@ -18,9 +18,9 @@ ID = "<int:id>"
 
 
 def user_or_404(id: int) -> User:
-    """Return the user with this id, or answer 404."""
+    """Return the user with this id, or answer 404 (also for a suspended account, but to moderators)."""
     user = db.session.get(User, id) if id <= schemas.MAX_ID else None
-    if user is None:
+    if user is None or (user.is_suspended and not g.current_user.can(Permission.MODERATE)):
         abort(404, "There is no user with this id.")
     return user
 
@@ -61,8 +61,11 @@ def get_user(id: int):
 @bp.route("/users", methods=["GET"])
 @paginated(schemas.UserCollection)
 def get_users(page: int, per_page: int):
-    """Return a page of users, oldest account first."""
-    return User.to_collection_dict(sa.select(User).order_by(User.id), page, per_page, "api.get_users")
+    """Return a page of users, oldest account first (suspended accounts only to moderators)."""
+    query = sa.select(User).order_by(User.id)
+    if not g.current_user.can(Permission.MODERATE):
+        query = query.where(User.suspended_at.is_(None))
+    return User.to_collection_dict(query, page, per_page, "api.get_users")
 
 
 @bp.route(f"/users/{ID}/followers", methods=["GET"], errors=(404,))

@@ -61,6 +61,9 @@ def login():
         if not _check_password_in_constant_time(user, form.password.data):
             flash(_("Invalid username or password"), "danger")
             return redirect(url_for("auth.login", next=request.args.get("next")))
+        if user.is_suspended:
+            flash(_("This account is suspended."), "danger")
+            return redirect(url_for("auth.login"))
         if user.totp_secret is not None:
             session[PENDING_SIGN_IN] = {
                 "user": user.get_id(),

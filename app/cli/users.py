@@ -3,6 +3,7 @@
 import click
 import sqlalchemy as sa
 
+from app import moderation
 from app.extensions import db
 from app.models import Role, User
 from app.validators import is_valid_username
@@ -31,3 +32,16 @@ def create_user(username: str, email: str, password: str, admin: bool):
     db.session.add(user)
     db.session.commit()
     click.echo(f"Created user {user.username} (id {user.id}){' as an administrator' if admin else ''}.")
+
+
+@user_cli.command("role")
+@click.argument("username")
+@click.argument("role", type=click.Choice([role.value for role in Role], case_sensitive=False))
+def set_role(username: str, role: str):
+    """Give a user a role: user, moderator or administrator (written to the audit log)."""
+    user = db.session.scalar(User.by_username(username)) if is_valid_username(username) else None
+    if user is None:
+        raise click.ClickException(f"there is no user called {username!r}")
+    moderation.set_role(user, Role(role.lower()))
+    db.session.commit()
+    click.echo(f"{user.username} is now a {user.role}.")

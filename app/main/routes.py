@@ -12,7 +12,7 @@ from app import conversations
 from app import translate as translator
 from app.extensions import db
 from app.main.forms import EditProfileForm, EmptyForm, MessageForm, PostForm
-from app.models import Message, Notification, Post, User, utcnow
+from app.models import Message, Notification, Permission, Post, User, utcnow
 from app.pagination import found_page, page_arg, paginate_request
 from app.tasks import JobsUnavailable, start_export
 from app.translate import detect_language
@@ -23,11 +23,11 @@ bp = Blueprint("main", __name__)
 
 
 def get_user_or_404(username: str) -> User:
-    """Return the user with this name (any case), or answer 404."""
+    """Return the user with this name (any case), or answer 404 (also for a suspended account, but to moderators)."""
     if not is_valid_username(username):
         abort(404)
     user = db.session.scalar(User.by_username(username))
-    if user is None:
+    if user is None or (user.is_suspended and not current_user.can(Permission.MODERATE)):
         abort(404)
     return user
 
@@ -121,7 +121,7 @@ def edit_profile():
 def _change_follow(username: str, start: bool):
     """Follow (`start`) or stop following a user, flashing what happened or why nothing did."""
     user = db.session.scalar(User.by_username(username)) if is_valid_username(username) else None
-    if user is None:
+    if user is None or user.is_suspended:
         flash(_("User %(username)s not found.", username=username), "warning")
         return redirect(url_for("main.index"))
     if user == current_user:

@@ -2,13 +2,17 @@
 
 import enum
 from datetime import datetime
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from app.extensions import db
 from app.models.types import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from app.models.post import Post
+    from app.models.user import User
 
 
 class Block(db.Model):
@@ -65,6 +69,10 @@ class Report(db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     resolved_at: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime)
     resolved_by_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+
+    reporter: so.Mapped[Optional["User"]] = so.relationship(foreign_keys=[reporter_id])
+    reported: so.Mapped["User"] = so.relationship(foreign_keys=[reported_id])
+    post: so.Mapped[Optional["Post"]] = so.relationship(foreign_keys=[post_id])
 
 
 class AuditEntry(db.Model):

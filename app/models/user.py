@@ -118,6 +118,8 @@ class User(PaginatedAPIMixin, UserMixin, db.Model):
     # waiting for its own confirmation (the current one stays until then).
     confirmed: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
     pending_email: so.Mapped[Optional[str]] = so.mapped_column(sa.String(120))
+    # When the account was made (None for accounts older than this column): the overview's sign-ups.
+    created_at: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime, default=utcnow, index=True)
     # Set by a moderator: the account cannot sign in and its posts are hidden everywhere.
     suspended_at: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime)
     # The TOTP secret once two-factor sign-in is on (None: off).
@@ -197,7 +199,7 @@ class User(PaginatedAPIMixin, UserMixin, db.Model):
         if not (user_id.isdigit() and version.isdigit()):
             return None
         user = db.session.get(User, int(user_id))
-        if user is None or (user.session_version or 0) != int(version):
+        if user is None or (user.session_version or 0) != int(version) or user.is_suspended:
             return None
         return user
 
@@ -433,10 +435,10 @@ class User(PaginatedAPIMixin, UserMixin, db.Model):
 
     @staticmethod
     def check_token(token: str) -> Optional["User"]:
-        """Return the user owning this unexpired token, or None."""
+        """Return the user owning this unexpired token, or None (also for a suspended account)."""
         if not token:
             return None
         user = db.session.scalar(sa.select(User).where(User.token == token))
-        if user is None or user.token_expiration is None or user.token_expiration < utcnow():
+        if user is None or user.is_suspended or user.token_expiration is None or user.token_expiration < utcnow():
             return None
         return user

@@ -8,6 +8,7 @@ from app import accounts, twofactor
 from app.extensions import db, limiter
 from app.models import Permission, User
 from app.settings.forms import ConfirmForm, DeleteAccountForm, DisableTwoFactorForm, EnableTwoFactorForm
+from app.web.permissions import permission_required
 
 bp = Blueprint("settings", __name__)
 
@@ -38,11 +39,9 @@ def delete_account():
 
 
 @bp.route("/users/<int:id>/delete", methods=["POST"])
-@login_required
+@permission_required(Permission.ADMIN)
 def delete_user(id: int):
     """An administrator deletes someone's account (from the moderation pages)."""
-    if not current_user.can(Permission.ADMIN):
-        abort(403)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     user = db.session.get(User, id) if id <= 2**31 - 1 else None

@@ -83,6 +83,16 @@ class TaskRunner:
             log.warning("could not reach Redis to fetch job %s", task_id, exc_info=True)
             return None
 
+    def queue_length(self) -> int | None:
+        """Return how many jobs wait on the queue (None without Redis); raise JobsUnavailable when it is unreachable."""
+        connection = self.connection()
+        if connection is None:
+            return None
+        try:
+            return Queue(QUEUE_NAME, connection=connection).count
+        except Exception as exc:
+            raise JobsUnavailable(str(exc)) from exc
+
     def available(self) -> bool:
         """Return whether a new task could be started now."""
         try:

@@ -1,7 +1,8 @@
 """Request plumbing: what every request goes through, whichever blueprint serves it.
 
 Request ids and log lines, the reader's language and `last_seen`, security headers, fingerprinted
-static URLs, the optional `X-Query-Count` header, the cache of rendered post cards and `/healthz`.
+static URLs, the optional `X-Query-Count` header, the cache of rendered post cards, the permission
+helpers of templates and `/healthz`.
 `init_app` installs all of it, in the order the hooks must run.
 """
 
@@ -11,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from app.web import health
 from app.web.fragments import init_fragment_cache
 from app.web.hooks import register_hooks
+from app.web.permissions import init_permissions
 from app.web.query_count import register_query_count
 from app.web.request_log import register_request_logging
 from app.web.security import add_security_headers
@@ -26,6 +28,7 @@ def init_app(app: Flask) -> None:
     register_request_logging(app)  # first, so its timer and request id wrap every other hook
     register_hooks(app)
     app.after_request(add_security_headers)
+    init_permissions(app)
     register_static_fingerprints(app)
     register_query_count(app)  # X-Query-Count for benchmarks, only with QUERY_COUNT_HEADER=1
     init_fragment_cache(app)

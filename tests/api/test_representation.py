@@ -4,11 +4,11 @@ import json
 
 import pytest
 
-from app import conversations
+from app import conversations, moderation
 from app.api import schemas
 from app.api.representation import compile_schema
 from app.extensions import db
-from app.models import Message, Notification, Post, Task, User
+from app.models import Message, Notification, Post, Report, Task, User
 from tests.support.factories import MessageFactory, PostFactory, UserFactory
 
 
@@ -39,11 +39,13 @@ def objects(request_ctx):
     conversations.like(susan, reply)
     conversations.annotate([reply, repost], susan)
     entries = conversations.activity_page(susan, 1, 10, None).items
-    return [susan, bob, post, unknown_language, message, notification, task, failed, reply, repost, *entries]
+    reports = [moderation.report_post(bob, post, "spam", "ads"), moderation.report_account(susan, bob, "other")]
+    db.session.commit()
+    return [susan, bob, post, unknown_language, message, notification, task, failed, reply, repost, *entries, *reports]
 
 
 def test_every_represented_model_has_a_schema():
-    assert set(schemas.REPRESENTATIONS) == {User, Post, Message, Notification, Task, conversations.Entry}
+    assert set(schemas.REPRESENTATIONS) == {User, Post, Message, Notification, Task, Report, conversations.Entry}
 
 
 def test_compiled_dumps_equal_marshmallow_dumps(objects):

@@ -2,9 +2,9 @@
 
 import pytest
 
-from app import conversations
+from app import conversations, moderation
 from app.extensions import db
-from app.models import Message, Post
+from app.models import Message, Post, Role
 from tests.support.apps import make_app, reset_database
 from tests.support.factories import DEFAULT_PASSWORD, UserFactory
 
@@ -27,6 +27,10 @@ BUDGET = {
     "/api/posts/{thread}/context": 5,
     "/api/tags/word/posts": 5,
     "/api/activity": 5,
+    "/moderation": 4,  # the reports with their reporters, accounts, posts and answered posts in one
+    "/moderation?order=newest": 4,
+    "/admin": 4,  # the counts in one query, the 30 days' sign-ups and posts in another
+    "/admin/audit": 3,
 }
 
 
@@ -35,11 +39,12 @@ def build_site(rows: int):
 
     Each of them also answers the reader's post (naming the reader), tags a post, likes and
     reposts one of the star's posts and follows the reader, so threads, tag pages and the
-    activity page have a row per author.
+    activity page have a row per author. The reader is an administrator: each author reports
+    the reader's post, the star reports each answer, and the audit log has an entry per author.
     """
     app = make_app(QUERY_COUNT_HEADER=True, POSTS_PER_PAGE=5)
     with app.test_request_context():
-        reader = UserFactory(username="reader")
+        reader = UserFactory(username="reader", role=Role.ADMINISTRATOR)
         star = UserFactory(username="star")
         thread = conversations.publish(reader, "what do you all think?", "en")
         authors = [star, *(UserFactory() for _ in range(rows))]
@@ -48,8 +53,14 @@ def build_site(rows: int):
             for n in range(3):
                 db.session.add(Post(body=f"a word from {author.username} number {n}", author=author))
             db.session.add(Message(author=author, recipient=reader, body="hello there"))
-            conversations.publish(author, f"@reader I think so #word {author.username}", "en", in_reply_to=thread)
+            answer = conversations.publish(
+                author, f"@reader I think so #word {author.username}", "en", in_reply_to=thread
+            )
             author.follow(reader)
+            if author is not star:
+                moderation.report_post(author, thread, "spam", "not again")
+                moderation.report_post(star, answer, "abuse")
+                moderation.record(reader, moderation.AuditAction.DISMISS_REPORT, author, why="fine")
         db.session.commit()
         # Reposted by everyone, so it tops every timeline; it names the reader, so its card needs the mention query.
         starred = conversations.publish(star, "a word to @reader", "en")

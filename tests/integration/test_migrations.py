@@ -144,6 +144,7 @@ def test_upgrading_a_sqlite_database_with_data_keeps_it_and_indexes_it(tmp_path)
     with app.app_context():
         bird = db.session.scalar(User.by_username("BIRD"))
         assert bird.session_version == 0
+        assert bird.created_at is None  # when an older account was made is not known
         assert bird.posts_count() == 2
         assert (bird.followers_count(), bird.following_count()) == (1, 0)
         assert [post.body for post in Post.search("cancion", 1, 10)[0]] == ["canción antigua"]
