@@ -1,7 +1,7 @@
 """user.created_at: when an account was made, for the administrator overview's sign-ups
 
 Revision ID: e7a3c9d05b14
-Revises: d4e8b2a61f37
+Revises: a9d3f1c7e5b2
 Create Date: 2026-12-03 17:50:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "e7a3c9d05b14"
-down_revision = "d4e8b2a61f37"
+down_revision = "a9d3f1c7e5b2"
 branch_labels = None
 depends_on = None
 
