@@ -22,6 +22,11 @@ def api_limit() -> str:
     return current_app.config["RATELIMIT_API"]
 
 
+def confirmation_limit() -> str:
+    """Return how many confirmation emails one account may ask for (RATELIMIT_CONFIRMATION)."""
+    return current_app.config["RATELIMIT_CONFIRMATION"]
+
+
 def account_name(name: str | None) -> str:
     """Return the account name a limit is counted for: trimmed, lower case, bounded."""
     return (name or "").strip().lower()[:120]
