@@ -5,7 +5,7 @@ import time
 from functools import cache
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
@@ -25,7 +25,7 @@ from app.auth.forms import (
 )
 from app.extensions import db, limiter
 from app.models import User
-from app.web.rate_limits import auth_limit, confirmation_limit, limit_per_account, limit_per_session
+from app.web.rate_limits import auth_limit, limit_per_account, limit_per_session, take_confirmation_email
 from app.web.security import is_safe_next
 
 bp = Blueprint("auth", __name__)
@@ -205,24 +205,8 @@ def reset_password(token: str):
     return render_template("auth/reset_password.html", title=_("Reset Password"), form=form)
 
 
-def _per_account() -> str:
-    return f"{request.endpoint}:{current_user.get_id() if current_user.is_authenticated else ''}"
-
-
-def _too_many_emails(_limit):
+def _too_many_emails():
     flash(_("You have asked for too many emails. Please wait a while and try again."), "warning")
-    return redirect(request.path)
-
-
-def limit_confirmation_emails(view):
-    """Limit the confirmation emails a view sends per account (a form that sent one redirects)."""
-    return limiter.limit(
-        confirmation_limit,
-        key_func=_per_account,
-        methods=["POST"],
-        deduct_when=lambda response: response.status_code == 302,
-        on_breach=_too_many_emails,
-    )(view)
 
 
 @bp.route("/unconfirmed")
@@ -237,12 +221,15 @@ def unconfirmed():
 
 @bp.route("/unconfirmed", methods=["POST"])
 @login_required
-@limit_confirmation_emails
 def resend_confirmation():
-    """Email the confirmation link again (rate-limited per account)."""
+    """Email the confirmation link again (RATELIMIT_CONFIRMATION per account)."""
     if not confirmation.needs_confirmation(current_user):
         return redirect(url_for("main.index"))
-    if ResendConfirmationForm().validate_on_submit():
+    if not ResendConfirmationForm().validate_on_submit():
+        abort(400)
+    if not take_confirmation_email(current_user.id):
+        _too_many_emails()
+    else:
         address = current_user.pending_email or current_user.email
         confirmation.send_confirmation(current_user, address)
         flash(_("A new confirmation link is on its way to %(address)s.", address=address), "info")
@@ -279,12 +266,15 @@ def confirm(token: str):
 @bp.route("/change_email", methods=["GET", "POST"])
 @login_required
 @limiter.limit(auth_limit, methods=["POST"])
-@limit_confirmation_emails
 def change_email():
     """Send a confirmation link to a new address; the current one stays until the link is followed."""
     form = ChangeEmailForm()
     if form.validate_on_submit():
-        if current_user.check_password(form.password.data):
+        if not current_user.check_password(form.password.data):
+            form.password.errors.append(_("Invalid password"))
+        elif not take_confirmation_email(current_user.id):
+            _too_many_emails()
+        else:
             confirmation.request_email_change(current_user, form.email.data)
             flash(
                 _(
@@ -296,5 +286,4 @@ def change_email():
                 "info",
             )
             return redirect(url_for("auth.change_email"))
-        form.password.errors.append(_("Invalid password"))
     return render_template("auth/change_email.html", title=_("Change your email address"), form=form)

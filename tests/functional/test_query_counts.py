@@ -2,7 +2,7 @@
 
 import pytest
 
-from app import conversations
+from app import confirmation, conversations
 from app.extensions import db
 from app.models import Message, Post
 from tests.support.apps import make_app, reset_database
@@ -27,6 +27,8 @@ BUDGET = {
     "/api/posts/{thread}/context": 5,
     "/api/tags/word/posts": 5,
     "/api/activity": 5,
+    "/auth/change_email": 2,
+    "/auth/confirm/{confirm}": 3,
 }
 
 
@@ -59,6 +61,7 @@ def build_site(rows: int):
             conversations.repost(author, starred)
         app.config["STAR_ID"] = star.id
         app.config["THREAD_ID"] = thread.id
+        app.config["CONFIRM_TOKEN"] = confirmation.make_token(reader, reader.email)
     return app
 
 
@@ -68,7 +71,9 @@ def query_counts(app) -> dict[str, int]:
     token = client.post("/api/tokens", auth=("reader", DEFAULT_PASSWORD)).get_json()["token"]
     counts = {}
     for path in BUDGET:
-        url = path.format(star=app.config["STAR_ID"], thread=app.config["THREAD_ID"])
+        url = path.format(
+            star=app.config["STAR_ID"], thread=app.config["THREAD_ID"], confirm=app.config["CONFIRM_TOKEN"]
+        )
         headers = {"Authorization": f"Bearer {token}"} if url.startswith("/api/") else {}
         client.get(url, headers=headers)  # warm: last_seen and read markers settle first
         response = client.get(url, headers=headers)
