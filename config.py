@@ -101,7 +101,7 @@ class Config:
     # New accounts confirm their address by an emailed link before they can use the site or the API.
     # The development .env that `make setup` writes turns it off (the console outbox sends no mail).
     REQUIRE_EMAIL_CONFIRMATION = env_bool("REQUIRE_EMAIL_CONFIRMATION", True)
-    CONFIRMATION_TOKEN_HOURS = env_int("CONFIRMATION_TOKEN_HOURS", 48)
+    CONFIRMATION_LINK_HOURS = env_int("CONFIRMATION_LINK_HOURS", 48)
 
     LANGUAGES = env_list("LANGUAGES", "en,es,zh")
     MS_TRANSLATOR_KEY = env_str("MS_TRANSLATOR_KEY")

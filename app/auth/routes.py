@@ -219,7 +219,7 @@ def unconfirmed():
     return render_template("auth/unconfirmed.html", title=_("Confirm your email address"), form=form)
 
 
-@bp.route("/unconfirmed", methods=["POST"])
+@bp.route("/resend_confirmation", methods=["POST"])
 @login_required
 def resend_confirmation():
     """Email the confirmation link again (RATELIMIT_CONFIRMATION per account)."""

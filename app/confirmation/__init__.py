@@ -57,8 +57,8 @@ def needs_confirmation(user: User) -> bool:
 
 
 def make_token(user: User, address: str) -> str:
-    """Return a signed token, valid for CONFIRMATION_TOKEN_HOURS, that confirms `address` for `user`."""
-    expires = int(time.time()) + current_app.config["CONFIRMATION_TOKEN_HOURS"] * 3600
+    """Return a signed token, valid for CONFIRMATION_LINK_HOURS, that confirms `address` for `user`."""
+    expires = int(time.time()) + current_app.config["CONFIRMATION_LINK_HOURS"] * 3600
     payload = {"purpose": PURPOSE, "user": user.id, "email": address, "exp": expires}
     return jwt.encode(payload, current_app.config["SECRET_KEY"], algorithm="HS256")
 

@@ -115,9 +115,9 @@ def test_a_bad_or_foreign_link_is_refused_with_a_message(client, user, make_toke
 
 
 def test_an_expired_link_is_refused_with_a_message(app, client, auth, user):
-    app.config["CONFIRMATION_TOKEN_HOURS"] = -1
+    app.config["CONFIRMATION_LINK_HOURS"] = -1
     _, [message] = register(client)
-    app.config["CONFIRMATION_TOKEN_HOURS"] = 48
+    app.config["CONFIRMATION_LINK_HOURS"] = 48
     auth.login("alice", PASSWORD)
     response = client.post(link_in(message), follow_redirects=True)
     assert response.request.path == "/auth/unconfirmed"
@@ -147,7 +147,7 @@ def test_the_unconfirmed_page_offers_to_send_again_and_to_sign_out(logged_in):
     page = logged_in.get("/auth/unconfirmed")
     assert page.status_code == 200
     assert "susan@example.com" in page.text
-    assert 'action="/auth/unconfirmed"' in page.text and 'method="post"' in page.text
+    assert 'action="/auth/resend_confirmation"' in page.text and 'method="post"' in page.text
     for path in ("/auth/logout", "/auth/change_email", "/healthz", "/notifications?since=0"):
         assert logged_in.get(path).status_code == 200, path
     assert logged_in.post("/language/es").location != "/auth/unconfirmed"
@@ -156,8 +156,9 @@ def test_the_unconfirmed_page_offers_to_send_again_and_to_sign_out(logged_in):
 def test_the_send_again_form_carries_a_csrf_token(logged_in, csrf_enabled):
     page = logged_in.get("/auth/unconfirmed").text
     with mail.record_messages() as outbox:
-        assert logged_in.post("/auth/unconfirmed").status_code == 400
-        assert logged_in.post("/auth/unconfirmed", data={"csrf_token": csrf_token_from(page)}).status_code == 302
+        assert logged_in.post("/auth/resend_confirmation").status_code == 400
+        sent = logged_in.post("/auth/resend_confirmation", data={"csrf_token": csrf_token_from(page)})
+        assert sent.status_code == 302
     assert len(outbox) == 1
 
 
@@ -178,7 +179,7 @@ def test_with_confirmation_off_an_unconfirmed_account_goes_everywhere(app, logge
 
 def test_sending_again_emails_a_new_link(logged_in):
     with mail.record_messages() as outbox:
-        response = logged_in.post("/auth/unconfirmed", follow_redirects=True)
+        response = logged_in.post("/auth/resend_confirmation", follow_redirects=True)
     assert "A new confirmation link is on its way to susan@example.com." in response.text
     [message] = outbox
     assert message.recipients == ["susan@example.com"]
@@ -192,7 +193,7 @@ def test_sending_again_is_rate_limited_with_a_message():
         UserFactory(username="susan")
         client = sign_in(app.test_client(), "susan")
         with mail.record_messages() as outbox:
-            answers = [client.post("/auth/unconfirmed") for _ in range(3)]
+            answers = [client.post("/auth/resend_confirmation") for _ in range(3)]
         assert [answer.status_code for answer in answers] == [302, 302, 302]
         assert len(outbox) == 2
         page = client.get(answers[-1].location).text
