@@ -62,4 +62,6 @@ $(MOMENT): package.json package-lock.json
 
 .env:
 	$(PYTHON) -c "import secrets; print('SECRET_KEY=' + secrets.token_hex(32))" > .env
-	@echo "Created .env with a random SECRET_KEY (see .env.example for the other settings)."
+	@# Development uses the console outbox: new accounts need no emailed confirmation.
+	echo "REQUIRE_EMAIL_CONFIRMATION=0" >> .env
+	@echo "Created .env with a random SECRET_KEY and confirmation off (see .env.example for the other settings)."

@@ -53,6 +53,14 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def env_int_list(name: str, default: str) -> list[int]:
+    """Return a comma-separated variable of whole numbers, failing with a message that names it."""
+    try:
+        return [int(item) for item in env_list(name, default)]
+    except ValueError:
+        raise ConfigError(f"{name} must be comma-separated whole numbers, got {env_str(name)!r}") from None
+
+
 def database_url(default: str) -> str:
     """Return DATABASE_URL with the legacy `postgres://` scheme and bare drivers upgraded."""
     url = env_str("DATABASE_URL", default)
@@ -88,6 +96,12 @@ class Config:
     MAIL_PASSWORD = env_str("MAIL_PASSWORD")
     MAIL_DEFAULT_SENDER = env_str("MAIL_DEFAULT_SENDER", "microblog@localhost")
     ADMINS = env_list("ADMINS")
+    # Seconds an RQ worker waits before each new attempt at an email that could not be sent.
+    MAIL_RETRY_INTERVALS = env_int_list("MAIL_RETRY_INTERVALS", "10,60,300,1800")
+    # New accounts confirm their address by an emailed link before they can use the site or the API.
+    # The development .env that `make setup` writes turns it off (the console outbox sends no mail).
+    REQUIRE_EMAIL_CONFIRMATION = env_bool("REQUIRE_EMAIL_CONFIRMATION", True)
+    CONFIRMATION_LINK_HOURS = env_int("CONFIRMATION_LINK_HOURS", 48)
 
     LANGUAGES = env_list("LANGUAGES", "en,es,zh")
     MS_TRANSLATOR_KEY = env_str("MS_TRANSLATOR_KEY")
@@ -123,6 +137,8 @@ class Config:
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_AUTH = env_str("RATELIMIT_AUTH", "10 per minute")
+    # Confirmation emails sent again from the "unconfirmed" page, per account.
+    RATELIMIT_CONFIRMATION = env_str("RATELIMIT_CONFIRMATION", "3 per hour")
     # One budget per API token, shared by every authenticated endpoint.
     RATELIMIT_API = env_str("RATELIMIT_API", "300 per minute")
     # RATELIMIT_ENABLED=0 turns every limit off (benchmarks only: never in production).

@@ -12,7 +12,9 @@ from http import HTTPStatus
 from flask import g, jsonify
 from flask_smorest import Blueprint
 from flask_smorest.utils import unpack_tuple_response
+from werkzeug.exceptions import Forbidden
 
+from app import confirmation
 from app.api.auth import basic_limits, basic_user_or_401, token_limits, token_user_or_401
 from app.api.parser import ApiParser
 
@@ -31,7 +33,8 @@ class ApiBlueprint(Blueprint):
     def route(self, rule: str, *, auth: str | None = "token", errors: Iterable[int] = (), **options):
         """Register a view for `rule`, callable with `auth` ("token", "basic" or None), documenting `errors`.
 
-        The authenticated user is `g.current_user`; a 401 (and the 429 of the rate limit) is documented.
+        The authenticated user is `g.current_user`; a 401, the 403 of an account that has not confirmed
+        its address yet (with REQUIRE_EMAIL_CONFIRMATION) and the 429 of the rate limit are documented.
         """
         register = super().route(rule, **options)
 
@@ -47,10 +50,12 @@ class ApiBlueprint(Blueprint):
         @wraps(view)
         def authenticated(*args, **kwargs):
             g.current_user = authenticate()
+            if confirmation.needs_confirmation(g.current_user):
+                raise Forbidden("Confirm your email address (follow the emailed link) before using the API.")
             return view(*args, **kwargs)
 
         authenticated = self.doc(security=[{scheme: []}])(authenticated)
-        return limits(self.documents_errors(401, 429)(authenticated))
+        return limits(self.documents_errors(401, 403, 429)(authenticated))
 
     def documents_errors(self, *statuses: int) -> Callable[[Callable], Callable]:
         """Declare in the OpenAPI document that a view may answer with these error statuses."""

@@ -35,7 +35,11 @@ def init_openapi(app: Flask, blueprint) -> None:
             "title": "Microblog API",
             "version": VERSION,
             "openapi_version": "3.0.3",
-            "info": {"description": "Post, follow, message, search and export, as on the site."},
+            "info": {
+                "description": "Post, follow, message, search and export, as on the site. Where the site "
+                "requires confirmed accounts, an account that has not confirmed its email address yet is "
+                "refused a token and every authenticated call with 403."
+            },
         },
     )
     document.spec.components.security_scheme("basicAuth", {"type": "http", "scheme": "basic"})

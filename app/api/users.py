@@ -5,6 +5,7 @@ from flask import abort, g, url_for
 from flask_limiter.util import get_remote_address
 from sqlalchemy.exc import IntegrityError
 
+from app import confirmation
 from app.api import schemas
 from app.api.blueprint import bp
 from app.api.pagination import paginated
@@ -95,6 +96,7 @@ def create_user(data: dict):
     user.from_dict(data, new_user=True)
     db.session.add(user)
     commit_unique()
+    confirmation.registered(user)
     return dump(user, include=("email",)), {"Location": url_for("api.get_user", id=user.id)}
 
 
@@ -102,11 +104,17 @@ def create_user(data: dict):
 @bp.arguments(schemas.UserUpdate)
 @bp.response(200, schemas.User)
 def update_user(data: dict, id: int):
-    """Update your own username, email or about-me text."""
+    """Update your own username, email or about-me text.
+
+    A new email address is emailed a confirmation link and replaces the current one once it is followed.
+    """
     user = user_or_404(id)
     if user.id != g.current_user.id:
         abort(403, "You can only change your own account.")
     check_unique(data, user)
+    new_email = (data.pop("email", None) or "").strip().lower()
     user.from_dict(data, new_user=False)
     commit_unique()
+    if new_email and new_email != user.email:
+        confirmation.request_email_change(user, new_email)
     return dump(user, include=("email",))

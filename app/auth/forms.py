@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
+from app import confirmation
 from app.extensions import db
 from app.models import User
 from app.validators import printable_text, username_characters
@@ -75,3 +76,30 @@ class ResetPasswordForm(FlaskForm):
         _l("Repeat Password"), validators=[DataRequired(), EqualTo("password", message=_l("Passwords must match."))]
     )
     submit = SubmitField(_l("Reset Password"))
+
+
+class ConfirmEmailForm(FlaskForm):
+    """Confirm an address from the emailed link (a button, so a mail scanner's fetch confirms nothing)."""
+
+    submit = SubmitField(_l("Confirm"))
+
+
+class ResendConfirmationForm(FlaskForm):
+    """Ask for the confirmation email again."""
+
+    submit = SubmitField(_l("Send the link again"))
+
+
+class ChangeEmailForm(FlaskForm):
+    """Change one's address: the new one is confirmed by an emailed link before it replaces the old."""
+
+    email = EmailField(
+        _l("New email address"),
+        validators=[DataRequired(), Length(max=120), printable_text, Email(check_deliverability=False)],
+    )
+    password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=128)])
+    submit = SubmitField(_l("Send a confirmation link"))
+
+    def validate_email(self, email):
+        if confirmation.address_in_use(email.data):
+            raise ValidationError(_l("Please use a different email address."))

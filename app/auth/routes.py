@@ -5,18 +5,27 @@ import time
 from functools import cache
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app import twofactor
+from app import confirmation, twofactor
 from app.auth.email import send_password_reset_email
-from app.auth.forms import LoginForm, RegistrationForm, ResetPasswordForm, ResetPasswordRequestForm, TwoFactorForm
-from app.extensions import db
+from app.auth.forms import (
+    ChangeEmailForm,
+    ConfirmEmailForm,
+    LoginForm,
+    RegistrationForm,
+    ResendConfirmationForm,
+    ResetPasswordForm,
+    ResetPasswordRequestForm,
+    TwoFactorForm,
+)
+from app.extensions import db, limiter
 from app.models import User
-from app.web.rate_limits import limit_per_account, limit_per_session
+from app.web.rate_limits import auth_limit, limit_per_account, limit_per_session, take_confirmation_email
 from app.web.security import is_safe_next
 
 bp = Blueprint("auth", __name__)
@@ -28,6 +37,22 @@ SIGNED_OUT_PAGES = frozenset(
 # A password checked for an account with two-factor sign-in, waiting for its code (in the signed session).
 PENDING_SIGN_IN = "two_factor_pending"
 PENDING_SECONDS = 300
+# What an account waiting for its confirmation may still open: the pages that get it confirmed,
+# signing out, assets, health checks, the language menu and the navbar's polling. The API checks
+# confirmation itself (a 403 JSON answer).
+OPEN_TO_UNCONFIRMED = frozenset(
+    {
+        "auth.unconfirmed",
+        "auth.resend_confirmation",
+        "auth.confirm",
+        "auth.change_email",
+        "auth.logout",
+        "static",
+        "health.healthz",
+        "main.set_language",
+        "main.notifications",
+    }
+)
 
 
 @bp.before_request
@@ -35,6 +60,18 @@ def send_signed_in_users_home():
     """Redirect a signed-in user away from the sign-in, registration and reset pages."""
     if request.endpoint in SIGNED_OUT_PAGES and current_user.is_authenticated:
         return redirect(url_for("main.index"))
+    return None
+
+
+@bp.before_app_request
+def hold_unconfirmed_accounts():
+    """Send a signed-in account that must still confirm its address to `/auth/unconfirmed`."""
+    endpoint = request.endpoint or ""
+    if endpoint in OPEN_TO_UNCONFIRMED or endpoint.startswith(("bootstrap.", "api.", "api_docs.")):
+        return None
+    # current_user is loaded for the session already: this check adds no query.
+    if current_user.is_authenticated and confirmation.needs_confirmation(current_user):
+        return redirect(url_for("auth.unconfirmed"))
     return None
 
 
@@ -133,7 +170,10 @@ def register():
             db.session.rollback()
             form.username.errors.append(_("Please use a different username or email address."))
             return render_template("auth/register.html", title=_("Register"), form=form)
+        confirmation.registered(user)
         flash(_("Congratulations, you are now a registered user!"), "success")
+        if confirmation.required():
+            flash(_("We have emailed a confirmation link to %(address)s.", address=user.email), "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/register.html", title=_("Register"), form=form)
 
@@ -166,3 +206,87 @@ def reset_password(token: str):
         flash(_("Your password has been reset."), "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset_password.html", title=_("Reset Password"), form=form)
+
+
+def _too_many_emails():
+    flash(_("You have asked for too many emails. Please wait a while and try again."), "warning")
+
+
+@bp.route("/unconfirmed")
+@login_required
+def unconfirmed():
+    """The only page an account sees until it confirms its address: how to confirm, and "send again"."""
+    if not confirmation.needs_confirmation(current_user):
+        return redirect(url_for("main.index"))
+    form = ResendConfirmationForm()
+    return render_template("auth/unconfirmed.html", title=_("Confirm your email address"), form=form)
+
+
+@bp.route("/resend_confirmation", methods=["POST"])
+@login_required
+def resend_confirmation():
+    """Email the confirmation link again (RATELIMIT_CONFIRMATION per account)."""
+    if not confirmation.needs_confirmation(current_user):
+        return redirect(url_for("main.index"))
+    if not ResendConfirmationForm().validate_on_submit():
+        abort(400)
+    if not take_confirmation_email(current_user.id):
+        _too_many_emails()
+    else:
+        address = current_user.pending_email or current_user.email
+        confirmation.send_confirmation(current_user, address)
+        flash(_("A new confirmation link is on its way to %(address)s.", address=address), "info")
+    return redirect(url_for("auth.unconfirmed"))
+
+
+@bp.route("/confirm/<token>", methods=["GET", "POST"])
+def confirm(token: str):
+    """Show a "Confirm" button for an emailed link (GET), and confirm the address it names (POST)."""
+    found = confirmation.read_token(token)
+    if found is None:
+        flash(_("This confirmation link is invalid or has expired."), "warning")
+        return redirect(url_for("auth.unconfirmed" if current_user.is_authenticated else "auth.login"))
+    user, address = found
+    form = ConfirmEmailForm()
+    if not form.validate_on_submit():
+        return render_template("auth/confirm.html", title=_("Confirm your email address"), form=form, address=address)
+    outcome = confirmation.confirm(user, address)
+    if outcome is confirmation.Outcome.ADDRESS_TAKEN:
+        flash(_("%(address)s is now used by another account: choose another address.", address=address), "warning")
+    elif outcome is confirmation.Outcome.EMAIL_CHANGED:
+        flash(_("Your email address is now %(address)s.", address=address), "success")
+    elif outcome is confirmation.Outcome.ALREADY_CONFIRMED:
+        flash(_("Your email address is already confirmed."), "info")
+    else:
+        flash(_("Thank you: your email address is confirmed."), "success")
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    if outcome is confirmation.Outcome.ADDRESS_TAKEN:
+        return redirect(url_for("auth.change_email"))
+    return redirect(url_for("main.index"))
+
+
+@bp.route("/change_email", methods=["GET", "POST"])
+@login_required
+@limiter.limit(auth_limit, methods=["POST"])
+def change_email():
+    """Send a confirmation link to a new address; the current one stays until the link is followed."""
+    form = ChangeEmailForm()
+    if form.validate_on_submit():
+        if not current_user.check_password(form.password.data):
+            form.password.errors.append(_("Invalid password"))
+        elif not take_confirmation_email(current_user.id):
+            _too_many_emails()
+        else:
+            confirmation.request_email_change(current_user, form.email.data)
+            flash(
+                _(
+                    "We have emailed a confirmation link to %(address)s. "
+                    "Your address stays %(current)s until you open it.",
+                    address=current_user.pending_email,
+                    current=current_user.email,
+                ),
+                "info",
+            )
+            return redirect(url_for("auth.change_email"))
+    return render_template("auth/change_email.html", title=_("Change your email address"), form=form)

@@ -154,6 +154,7 @@ def seed(
                 "username_lower": username.lower(),
                 "email": f"{username}@example.com",
                 "password_hash": password_hash,
+                "confirmed": True,
                 "about_me": make_body(rng)[0],
                 "last_seen": now - timedelta(minutes=rng.randrange(60 * 24 * 30)),
             }

@@ -21,6 +21,8 @@ from app.tasks.progress import current_task_id, fail_task
 log = logging.getLogger(__name__)
 
 TASKS: dict[str, Callable[..., Any]] = {}
+# Jobs with no Task row for a user to watch (an email): queued by `TaskRunner.queue_job`.
+JOBS: dict[str, Callable[..., Any]] = {}
 _app_factory: list[Callable[[], Flask]] = []
 
 
@@ -57,6 +59,18 @@ def task(failure_message: str) -> Callable[[Callable[..., Any]], Callable[..., A
         return run
 
     return register
+
+
+def job(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Register the decorated function as a background job that runs in an application context."""
+
+    @wraps(function)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        with _app_context():
+            return function(*args, **kwargs)
+
+    JOBS[function.__name__] = run
+    return run
 
 
 def get_task(name: str) -> Callable[..., Any]:

@@ -7,14 +7,14 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Flask, current_app
 from redis import Redis
-from rq import Queue
+from rq import Queue, Retry
 from rq.exceptions import NoSuchJobError
 from rq.job import Job
 
 from app.extensions import db
 from app.models import Task
 from app.tasks.progress import run_as
-from app.tasks.registry import get_task
+from app.tasks.registry import JOBS, get_task
 
 if TYPE_CHECKING:
     from app.models import User
@@ -23,6 +23,8 @@ QUEUE_NAME = "microblog-tasks"
 # Generous enough for an export of 100,000 posts on a slow machine.
 JOB_TIMEOUT = 30 * 60
 RESULT_TTL = 24 * 60 * 60
+# A job without a Task row (an email) keeps no result, and is killed (then retried) after this long.
+SHORT_JOB_TIMEOUT = 120
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +71,20 @@ class TaskRunner:
             db.session.commit()
             raise JobsUnavailable(str(exc)) from exc
         return task
+
+    def queue_job(self, name: str, *args: Any, retry_intervals: list[int] | tuple[int, ...] = ()) -> bool:
+        """Queue the registered job `name(*args)` on RQ, retried after each of `retry_intervals` seconds.
+
+        Return False without Redis (the caller runs it itself); a Redis error is raised.
+        """
+        connection = self.connection()
+        if connection is None:
+            return False
+        retry = Retry(max=len(retry_intervals), interval=list(retry_intervals)) if retry_intervals else None
+        Queue(QUEUE_NAME, connection=connection).enqueue(
+            JOBS[name], *args, job_timeout=SHORT_JOB_TIMEOUT, result_ttl=0, retry=retry
+        )
+        return True
 
     def fetch_job(self, task_id: str) -> Job | None:
         """Return the RQ job with this id, or None without Redis or when it is gone."""

@@ -5,11 +5,15 @@ address and, for the sensitive forms, per account name too, so guessing one pass
 addresses is slowed down as well.
 """
 
+import logging
 from collections.abc import Callable
 
 from flask import current_app, request, session
+from limits import parse
 
 from app.extensions import limiter
+
+log = logging.getLogger(__name__)
 
 
 def auth_limit() -> str:
@@ -20,6 +24,25 @@ def auth_limit() -> str:
 def api_limit() -> str:
     """Return the limit shared by every request made with one API token."""
     return current_app.config["RATELIMIT_API"]
+
+
+def confirmation_limit() -> str:
+    """Return how many confirmation emails one account may ask for (RATELIMIT_CONFIRMATION)."""
+    return current_app.config["RATELIMIT_CONFIRMATION"]
+
+
+def take_confirmation_email(account_id: int) -> bool:
+    """Count one confirmation email for an account; return False once RATELIMIT_CONFIRMATION is used up.
+
+    Counted by the view itself (not a decorator's 429), so the page can say so in a flash message.
+    """
+    if not current_app.config["RATELIMIT_ENABLED"]:
+        return True
+    try:
+        return limiter.limiter.hit(parse(confirmation_limit()), "confirmation-email", str(account_id))
+    except Exception:  # the limit's storage (Redis) is down: an email is better than an error page
+        log.warning("could not count a confirmation email", exc_info=True)
+        return True
 
 
 def account_name(name: str | None) -> str:

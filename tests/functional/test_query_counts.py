@@ -2,7 +2,7 @@
 
 import pytest
 
-from app import conversations, moderation
+from app import confirmation, conversations, moderation
 from app.extensions import db
 from app.models import Message, Post, Role
 from tests.support.apps import make_app, reset_database
@@ -31,6 +31,8 @@ BUDGET = {
     "/moderation?order=newest": 4,
     "/admin": 4,  # the counts in one query, the 30 days' sign-ups and posts in another
     "/admin/audit": 3,
+    "/auth/change_email": 2,
+    "/auth/confirm/{confirm}": 3,
 }
 
 
@@ -70,6 +72,7 @@ def build_site(rows: int):
             conversations.repost(author, starred)
         app.config["STAR_ID"] = star.id
         app.config["THREAD_ID"] = thread.id
+        app.config["CONFIRM_TOKEN"] = confirmation.make_token(reader, reader.email)
     return app
 
 
@@ -79,7 +82,9 @@ def query_counts(app) -> dict[str, int]:
     token = client.post("/api/tokens", auth=("reader", DEFAULT_PASSWORD)).get_json()["token"]
     counts = {}
     for path in BUDGET:
-        url = path.format(star=app.config["STAR_ID"], thread=app.config["THREAD_ID"])
+        url = path.format(
+            star=app.config["STAR_ID"], thread=app.config["THREAD_ID"], confirm=app.config["CONFIRM_TOKEN"]
+        )
         headers = {"Authorization": f"Bearer {token}"} if url.startswith("/api/") else {}
         client.get(url, headers=headers)  # warm: last_seen and read markers settle first
         response = client.get(url, headers=headers)

@@ -5,6 +5,7 @@ fails it under CI=true.
 """
 
 import pytest
+from redis import Redis
 
 from tests.support import services
 from tests.support.databases import ScratchDatabases
@@ -16,6 +17,14 @@ def smtp_server():
     """A real SMTP server (aiosmtpd) on a free port: yields (host, port, inbox)."""
     with run_smtp_server() as server:
         yield server
+
+
+@pytest.fixture
+def redis_url():
+    """The tests' Redis database, emptied: missing, the test skips locally and fails under CI=true."""
+    url = services.require_redis()
+    Redis.from_url(url).flushdb()
+    return url
 
 
 @pytest.fixture

@@ -1,12 +1,8 @@
 """Exports on a real RQ worker and in-process: progress, email, failures, outages."""
 
 import json
-import os
-import signal
-import subprocess
 import time
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -14,62 +10,17 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import Post, Task, utcnow
 from app.tasks import export_posts
-from tests.support import services
 from tests.support.apps import make_app, reset_database
 from tests.support.auth import log_in
 from tests.support.factories import UserFactory
 from tests.support.live_server import free_port
-from tests.support.paths import ROOT, VENV_BIN
-
-RQ = str(VENV_BIN / "rq")
-
-
-@pytest.fixture
-def redis_url():
-    url = services.require_redis()
-    from redis import Redis
-
-    Redis.from_url(url).flushdb()
-    return url
+from tests.support.workers import kill_worker, start_worker
 
 
 def jobs_app(tmp_path, smtp, **settings):
     host, port, _inbox = smtp
     database_url = f"sqlite:///{tmp_path / 'jobs.db'}"
     return make_app(database_url, MAIL_SERVER=host, MAIL_PORT=port, **settings)
-
-
-def worker_env(app) -> dict:
-    config = app.config
-    env = dict(os.environ)
-    env.update(
-        FLASK_APP="microblog.py",
-        SECRET_KEY="worker-secret-key",
-        DATABASE_URL=config["SQLALCHEMY_DATABASE_URI"],
-        MAIL_SERVER=config["MAIL_SERVER"] or "",
-        MAIL_PORT=str(config["MAIL_PORT"]),
-        REDIS_URL=config["REDIS_URL"] or "",
-        LOG_TO_STDOUT="1",
-    )
-    return env
-
-
-def start_worker(app, log_path: Path, burst: bool = True, app_worker: bool = False) -> subprocess.Popen:
-    """Start `rq worker` as a user would, from the project root; its output goes to `log_path`."""
-    command = [RQ, "worker", "microblog-tasks", "-u", app.config["REDIS_URL"]]
-    if app_worker:
-        command += ["-w", "app.tasks.worker.AppWorker"]
-    if burst:
-        command.append("--burst")
-    with open(log_path, "w") as log:
-        return subprocess.Popen(
-            command, cwd=ROOT, env=worker_env(app), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-
-
-def child_pids(pid: int) -> list[int]:
-    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    return [int(child) for child in children]
 
 
 def add_posts(user, count: int) -> None:
@@ -197,9 +148,7 @@ def test_export_whose_worker_is_killed_becomes_failed_after_the_stale_check(tmp_
             assert task_of(user.id).progress > 0, "the worker never started the export"
         finally:
             # RQ runs the job in a forked "work horse" in its own session: kill both.
-            for pid in [*child_pids(worker.pid), worker.pid]:
-                os.kill(pid, signal.SIGKILL)
-            worker.wait()
+            kill_worker(worker)
         assert not task_of(user.id).complete
         assert "victim" in client.get("/user/victim").text
         time.sleep(2.5)

@@ -32,6 +32,8 @@ class TestConfig(Config):
     SERVER_NAME = None
     LOG_TO_STDOUT = False
     TRENDING_TAGS_SECONDS = 0
+    # Most tests sign in with fresh accounts; tests/functional/test_confirmation.py turns it on.
+    REQUIRE_EMAIL_CONFIRMATION = False
 
 
 class IsolatedClient(FlaskClient):

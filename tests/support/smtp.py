@@ -32,9 +32,9 @@ class SMTPInbox:
 
 
 @contextmanager
-def smtp_server() -> Iterator[tuple[str, int, SMTPInbox]]:
-    """Run an SMTP server on 127.0.0.1; yield (host, port, inbox)."""
-    inbox = SMTPInbox()
+def smtp_server(inbox: SMTPInbox | None = None) -> Iterator[tuple[str, int, SMTPInbox]]:
+    """Run an SMTP server on 127.0.0.1 handing messages to `inbox` (a new one by default); yield (host, port, inbox)."""
+    inbox = inbox or SMTPInbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
     try:

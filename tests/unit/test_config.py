@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from app import create_app
-from config import Config, ConfigError, database_url, env_bool, env_int, env_list, env_str
+from config import Config, ConfigError, database_url, env_bool, env_int, env_int_list, env_list, env_str
 from tests.support.paths import ROOT
 
 
@@ -81,6 +81,16 @@ def test_env_list_splits_on_commas_and_drops_empty_items(monkeypatch):
     monkeypatch.delenv("ADMINS")
     assert env_list("ADMINS") == []
     assert env_list("LANGUAGES_UNSET_FOR_TEST", "en,es,zh") == ["en", "es", "zh"]
+
+
+def test_env_int_list_reads_whole_numbers_and_names_a_malformed_variable(monkeypatch):
+    monkeypatch.setenv("MAIL_RETRY_INTERVALS", "5, 30,120")
+    assert env_int_list("MAIL_RETRY_INTERVALS", "10") == [5, 30, 120]
+    monkeypatch.delenv("MAIL_RETRY_INTERVALS")
+    assert env_int_list("MAIL_RETRY_INTERVALS", "10,60") == [10, 60]
+    monkeypatch.setenv("MAIL_RETRY_INTERVALS", "5,soon")
+    with pytest.raises(ConfigError, match="MAIL_RETRY_INTERVALS.*5,soon"):
+        env_int_list("MAIL_RETRY_INTERVALS", "10")
 
 
 # env_bool

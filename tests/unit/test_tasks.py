@@ -3,9 +3,10 @@
 import pytest
 import sqlalchemy as sa
 
+from app.email import SEND_EMAIL_JOB
 from app.extensions import db
 from app.models import Task
-from app.tasks import TASKS, TaskRunner, export_posts
+from app.tasks import JOBS, TASKS, TaskRunner, deliver_email, export_posts
 from tests.support.factories import UserFactory
 
 
@@ -44,3 +45,7 @@ def test_an_unknown_task_is_refused_before_any_row_is_written(app, started):
         user.launch_task("no_such_task", "Nothing")
     assert started == []
     assert db.session.scalar(sa.select(sa.func.count(Task.id))) == 0
+
+
+def test_the_email_job_is_registered_under_the_name_send_email_queues_it_by():
+    assert JOBS[SEND_EMAIL_JOB] is deliver_email
