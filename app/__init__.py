@@ -10,7 +10,22 @@ from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app import api, auth, cli, conversations, errors, main, models, search, settings, social, tasks, translate, web
+from app import (
+    api,
+    auth,
+    boundaries,
+    cli,
+    conversations,
+    errors,
+    main,
+    models,
+    search,
+    settings,
+    social,
+    tasks,
+    translate,
+    web,
+)
 from app.extensions import babel, bootstrap, csrf, db, limiter, login, mail, migrate, moment
 from config import PLACEHOLDER_SECRET_KEYS, VERSION, Config, ConfigError
 
@@ -105,6 +120,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(main.bp)
     app.register_blueprint(social.bp)
     app.register_blueprint(settings.bp, url_prefix="/settings")
+    app.register_blueprint(boundaries.bp)
     app.register_blueprint(api.bp, url_prefix="/api")
     # The API authenticates with tokens, not cookies, so it needs no CSRF token.
     csrf.exempt(api.bp)

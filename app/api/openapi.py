@@ -35,7 +35,14 @@ def init_openapi(app: Flask, blueprint) -> None:
             "title": "Microblog API",
             "version": VERSION,
             "openapi_version": "3.0.3",
-            "info": {"description": "Post, follow, message, search and export, as on the site."},
+            "info": {
+                "description": (
+                    "Post, follow, message, search and export, as on the site. Blocks and mutes "
+                    "(`/users/{id}/block`, `/users/{id}/mute`, `/blocks`, `/mutes`) hold on every endpoint: "
+                    "posts by people you block or mute, by people who block you and by suspended accounts "
+                    "are left out of timelines, search, tags and threads, and answer 404 on their own."
+                )
+            },
         },
     )
     document.spec.components.security_scheme("basicAuth", {"type": "http", "scheme": "basic"})

@@ -5,12 +5,13 @@ from flask import abort, g, url_for
 from flask_limiter.util import get_remote_address
 from sqlalchemy.exc import IntegrityError
 
+from app import safety
 from app.api import schemas
 from app.api.blueprint import bp
 from app.api.pagination import paginated
 from app.api.representation import dump
 from app.extensions import db, limiter
-from app.models import User
+from app.models import User, visibility
 from app.web.rate_limits import auth_limit
 
 # Ids past the database's integer range are simply not found (see user_or_404).
@@ -21,6 +22,16 @@ def user_or_404(id: int) -> User:
     """Return the user with this id, or answer 404."""
     user = db.session.get(User, id) if id <= schemas.MAX_ID else None
     if user is None:
+        abort(404, "There is no user with this id.")
+    return user
+
+
+def reachable_user_or_404(id: int) -> User:
+    """Return the user with this id, or answer 404, also when they block the caller or are suspended."""
+    user, relation = None, safety.NO_RELATION
+    if id <= schemas.MAX_ID:
+        user, relation = safety.user_with_relation(sa.select(User).where(User.id == id), g.current_user)
+    if user is None or relation.blocked_by or (user.is_suspended and user.id != g.current_user.id):
         abort(404, "There is no user with this id.")
     return user
 
@@ -55,21 +66,22 @@ def commit_unique() -> None:
 @bp.response(200, schemas.User)
 def get_user(id: int):
     """Return one user; `email` only on your own record."""
-    return own_or_public(user_or_404(id))
+    return own_or_public(reachable_user_or_404(id))
 
 
 @bp.route("/users", methods=["GET"])
 @paginated(schemas.UserCollection)
 def get_users(page: int, per_page: int):
     """Return a page of users, oldest account first."""
-    return User.to_collection_dict(sa.select(User).order_by(User.id), page, per_page, "api.get_users")
+    query = sa.select(User).where(visibility.reachable_users(User.id, g.current_user)).order_by(User.id)
+    return User.to_collection_dict(query, page, per_page, "api.get_users")
 
 
 @bp.route(f"/users/{ID}/followers", methods=["GET"], errors=(404,))
 @paginated(schemas.UserCollection)
 def get_followers(id: int, page: int, per_page: int):
     """Return a page of the user's followers."""
-    query = user_or_404(id).followers.select().order_by(User.id)
+    query = reachable_user_or_404(id).followers.select().order_by(User.id)
     return User.to_collection_dict(query, page, per_page, "api.get_followers", id=id)
 
 
@@ -77,7 +89,7 @@ def get_followers(id: int, page: int, per_page: int):
 @paginated(schemas.UserCollection)
 def get_following(id: int, page: int, per_page: int):
     """Return a page of the users this user follows."""
-    query = user_or_404(id).following.select().order_by(User.id)
+    query = reachable_user_or_404(id).following.select().order_by(User.id)
     return User.to_collection_dict(query, page, per_page, "api.get_following", id=id)
 
 
