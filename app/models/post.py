@@ -87,7 +87,7 @@ class Post(SearchableMixin, PaginatedAPIMixin, db.Model):
         Posts and reposts by people the reader blocks, mutes or is blocked by, reposts of theirs, and
         everything suspended accounts wrote are left out. `tombstones` keeps deleted posts (threads).
         """
-        return visibility.visible_posts(cls.user_id, cls.repost_of_user_id, reader, tombstones)
+        return _visible_clause(visibility.reader_id(reader), tombstones)
 
     @property
     def is_deleted(self) -> bool:
@@ -192,6 +192,16 @@ Post.answered_name = so.deferred(
     .where(_answered.c.id == Post.in_reply_to_id)
     .scalar_subquery()
 )
+
+
+@functools.lru_cache(maxsize=4096)
+def _visible_clause(reader_id: int, tombstones: bool) -> sa.ColumnElement[bool]:
+    """The clause of `Post.visible_to` for one reader, built once per process and reader.
+
+    Building it costs about 0.15 ms, a tenth of a timeline's SQL; a clause is immutable and holds
+    only the reader's id (the hidden set is read when the statement runs), so pages share it.
+    """
+    return visibility.visible_posts(Post.user_id, Post.repost_of_user_id, reader_id, tombstones)
 
 
 @functools.cache

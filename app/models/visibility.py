@@ -33,7 +33,8 @@ _NOBODY = 0
 _users = sa.table("user", sa.column("id", sa.Integer), sa.column("suspended_at"))
 
 
-def _reader_id(reader: Optional["User"]) -> int:
+def reader_id(reader: Optional["User"]) -> int:
+    """Return the id the rule reads for `reader` (0, nobody's, for an anonymous one)."""
     if reader is None or not getattr(reader, "is_authenticated", True):
         return _NOBODY
     return reader.id
@@ -50,27 +51,29 @@ def shut_out(reader: Optional["User"]) -> sa.Select:
     These answer 404 to the reader: profiles, threads, user documents. (Whom the reader blocks or
     mutes stays reachable, so that it can be undone.)
     """
-    reader_id = _reader_id(reader)
-    return sa.union_all(sa.select(Block.blocker_id).where(Block.blocked_id == reader_id), suspended_accounts())
+    return sa.union_all(sa.select(Block.blocker_id).where(Block.blocked_id == reader_id(reader)), suspended_accounts())
 
 
-def hidden_authors(reader: Optional["User"]) -> sa.Select:
+def hidden_authors(reader: Optional["User"] | int) -> sa.Select:
     """Return a select of the ids of every account whose posts `reader` does not see.
 
     Whom the reader blocks or mutes, who blocks the reader, and suspended accounts (a union of
     index lookups; the same id may come more than once, which `NOT IN` does not mind).
     """
-    reader_id = _reader_id(reader)
+    who = reader if isinstance(reader, int) else reader_id(reader)
     return sa.union_all(
-        sa.select(Block.blocked_id).where(Block.blocker_id == reader_id),
-        sa.select(Block.blocker_id).where(Block.blocked_id == reader_id),
-        sa.select(Mute.muted_id).where(Mute.muter_id == reader_id),
+        sa.select(Block.blocked_id).where(Block.blocker_id == who),
+        sa.select(Block.blocker_id).where(Block.blocked_id == who),
+        sa.select(Mute.muted_id).where(Mute.muter_id == who),
         suspended_accounts(),
     )
 
 
 def visible_posts(
-    author: sa.ColumnElement[int], original_author: sa.ColumnElement[int], reader: Optional["User"], tombstones: bool
+    author: sa.ColumnElement[int],
+    original_author: sa.ColumnElement[int],
+    reader: Optional["User"] | int,
+    tombstones: bool,
 ) -> sa.ColumnElement[bool]:
     """Return the WHERE clause of `Post.visible_to`: neither `author` nor a repost's `original_author` is hidden.
 
@@ -99,6 +102,6 @@ def reachable_users(user_id: sa.ColumnElement[int], reader: Optional["User"]) ->
 
 def visible_senders(reader: Optional["User"]) -> sa.ColumnElement[bool]:
     """Return the WHERE clause keeping the messages whose sender `reader` has not blocked (nor suspended)."""
-    reader_id = _reader_id(reader)
-    blocked = sa.union_all(sa.select(Block.blocked_id).where(Block.blocker_id == reader_id), suspended_accounts())
+    blocks = sa.select(Block.blocked_id).where(Block.blocker_id == reader_id(reader))
+    blocked = sa.union_all(blocks, suspended_accounts())
     return sa.or_(Message.sender_id.is_(None), Message.sender_id.not_in(blocked))
