@@ -13,6 +13,7 @@ from flask_login import current_user
 from app import (
     api,
     auth,
+    boundaries,
     cli,
     conversations,
     errors,
@@ -121,6 +122,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(social.bp)
     app.register_blueprint(settings.bp, url_prefix="/settings")
     app.register_blueprint(moderation_pages.bp)
+    app.register_blueprint(boundaries.bp)
     app.register_blueprint(api.bp, url_prefix="/api")
     # The API authenticates with tokens, not cookies, so it needs no CSRF token.
     csrf.exempt(api.bp)

@@ -122,6 +122,8 @@ class Bench:
                 "--users", str(args.users),
                 "--posts", str(args.posts),
                 "--follows", str(args.follows),
+                "--blocks", str(args.blocks),
+                "--mutes", str(args.mutes),
                 "--seed", str(args.seed),
             )  # fmt: skip
             self.seed_seconds = time.perf_counter() - started
@@ -604,6 +606,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--users", type=int, default=10_000)
     parser.add_argument("--posts", type=int, default=1_000_000)
     parser.add_argument("--follows", type=int, default=1_000_000)
+    parser.add_argument("--blocks", type=int, default=1000, help="blocks for `flask seed --blocks` (default 1000)")
+    parser.add_argument("--mutes", type=int, default=1000, help="mutes for `flask seed --mutes` (default 1000)")
     parser.add_argument("--seed", type=int, default=1, help="seed for `flask seed` (default 1)")
     parser.add_argument("--duration", type=float, default=10.0, help="seconds of load per endpoint (default 10)")
     parser.add_argument("--warmup", type=float, default=1.0, help="seconds of untimed load first (default 1)")

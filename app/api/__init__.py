@@ -3,6 +3,7 @@
 from flask.blueprints import BlueprintSetupState
 
 from app.api import (
+    boundaries,
     conversations,
     errors,
     messages,
@@ -21,6 +22,7 @@ from app.api.openapi import init_openapi
 from app.api.schemas import REPRESENTATIONS
 
 __all__ = [
+    "boundaries",
     "bp",
     "conversations",
     "errors",

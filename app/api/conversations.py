@@ -23,8 +23,8 @@ def get_context(id: int):
     Deleted posts that still hold a thread together are left out.
     """
     post = post_or_404(id)
-    ancestors = [ancestor for ancestor in conversations.ancestors(post) if not ancestor.is_deleted]
-    descendants = conversations.descendants(post).limit(MAX_DESCENDANTS)
+    ancestors = [ancestor for ancestor in conversations.ancestors(post, g.current_user) if not ancestor.is_deleted]
+    descendants = conversations.descendants(post, g.current_user).limit(MAX_DESCENDANTS)
     descendants = [reply for reply in db.session.scalars(descendants).unique() if not reply.is_deleted]
     conversations.annotate([*ancestors, *descendants], g.current_user)
     return {"ancestors": [dump(p) for p in ancestors], "descendants": [dump(p) for p in descendants]}
@@ -60,7 +60,7 @@ def get_tag_posts(tag: str, page: int, per_page: int):
     if not conversations.is_tag(tag):
         abort(404, "That is not a hashtag.")
     canonical = conversations.canonical_tag(tag)
-    result = conversations.tag_page(canonical, page, per_page)
+    result = conversations.tag_page(canonical, page, per_page, g.current_user)
     conversations.annotate(result.items, g.current_user)
     return collection(result, "api.get_tag_posts", tag=canonical)
 

@@ -36,9 +36,14 @@ def init_openapi(app: Flask, blueprint) -> None:
             "version": VERSION,
             "openapi_version": "3.0.3",
             "info": {
-                "description": "Post, follow, message, search and export, as on the site. Where the site "
-                "requires confirmed accounts, an account that has not confirmed its email address yet is "
-                "refused a token and every authenticated call with 403."
+                "description": (
+                    "Post, follow, message, search and export, as on the site. Where the site requires "
+                    "confirmed accounts, an account that has not confirmed its email address yet is refused "
+                    "a token and every authenticated call with 403. Blocks and mutes "
+                    "(`/users/{id}/block`, `/users/{id}/mute`, `/blocks`, `/mutes`) hold on every endpoint: "
+                    "posts by people you block or mute, by people who block you and by suspended accounts "
+                    "are left out of timelines, search, tags and threads, and answer 404 on their own."
+                )
             },
         },
     )

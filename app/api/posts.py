@@ -3,12 +3,12 @@
 import sqlalchemy as sa
 from flask import abort, g, url_for
 
-from app import conversations
+from app import conversations, safety
 from app.api import schemas
 from app.api.blueprint import bp
 from app.api.pagination import paginated
 from app.api.representation import collection, dump
-from app.api.users import ID, user_or_404
+from app.api.users import ID, reachable_user_or_404
 from app.extensions import db
 from app.models import Post, User
 from app.pagination import paginate
@@ -16,11 +16,20 @@ from app.translate import detect_language
 
 
 def post_or_404(id: int) -> Post:
-    """Return the post with this id and what its representation shows, or answer 404 (deleted posts too)."""
+    """Return the post with this id and what its representation shows, or answer 404 (deleted posts too).
+
+    Also 404 when a block stands between the caller and the author (or the reposted post's
+    author), or when that author is suspended.
+    """
     post = None
     if id <= schemas.MAX_ID:
         post = db.session.scalar(sa.select(Post).where(Post.id == id).options(*Post.card_options()))
-    if post is None or post.is_deleted:
+    if (
+        post is None
+        or post.is_deleted
+        or not safety.may_reach(g.current_user, post.author)
+        or not safety.may_reach(g.current_user, post.shown.author)
+    ):
         abort(404, "There is no post with this id.")
     return post
 
@@ -41,7 +50,10 @@ def create_post(data: dict):
     `@name` of a known user and `#tag` are recorded; the people answered and named are told.
     """
     parent = post_or_404(data["in_reply_to"]) if "in_reply_to" in data else None
-    post = conversations.publish(g.current_user, data["body"], detect_language(data["body"]), in_reply_to=parent)
+    try:
+        post = conversations.publish(g.current_user, data["body"], detect_language(data["body"]), in_reply_to=parent)
+    except conversations.CannotReply:
+        abort(404, "There is no post with this id.")
     db.session.commit()
     post = post_or_404(post.id)
     conversations.annotate([post], g.current_user)
@@ -73,8 +85,8 @@ def delete_post(id: int):
 @paginated(schemas.PostCollection)
 def get_user_posts(id: int, page: int, per_page: int):
     """Return a page of a user's posts, newest first."""
-    user = user_or_404(id)
-    query = Post.newest_first(user.posts.select())
+    user = reachable_user_or_404(id)
+    query = Post.newest_first(user.posts.select().where(Post.visible_to(g.current_user)))
     return posts_page(query, page, per_page, user.posts_counter, "api.get_user_posts", id=id)
 
 
@@ -91,4 +103,5 @@ def get_timeline(page: int, per_page: int):
 @paginated(schemas.PostCollection)
 def get_explore(page: int, per_page: int):
     """Return a page of everyone's posts, newest first."""
-    return posts_page(Post.newest_first(), page, per_page, User.total_posts(), "api.get_explore")
+    query = Post.newest_first(sa.select(Post).where(Post.visible_to(g.current_user)))
+    return posts_page(query, page, per_page, User.total_posts(), "api.get_explore")

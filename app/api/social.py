@@ -2,6 +2,7 @@
 
 from flask import abort, g, request
 
+from app import safety
 from app.api.blueprint import bp
 from app.api.users import ID, user_or_404
 from app.extensions import db
@@ -16,7 +17,7 @@ def other_user_or_error(id: int) -> User:
     return user
 
 
-@bp.route(f"/users/{ID}/follow", methods=["POST", "DELETE"], errors=(400, 404))
+@bp.route(f"/users/{ID}/follow", methods=["POST", "DELETE"], errors=(400, 403, 404))
 @bp.response(204)
 def follow(id: int):
     """Follow a user (POST) or stop following them (DELETE).
@@ -25,6 +26,8 @@ def follow(id: int):
     """
     user = other_user_or_error(id)
     if request.method == "POST":
+        if safety.blocked_between(g.current_user, user):
+            abort(403, "A block stands between you and this user.")
         g.current_user.follow(user)
     else:
         g.current_user.unfollow(user)

@@ -5,13 +5,13 @@ from flask import abort, g, url_for
 from flask_limiter.util import get_remote_address
 from sqlalchemy.exc import IntegrityError
 
-from app import confirmation
+from app import confirmation, safety
 from app.api import schemas
 from app.api.blueprint import bp
 from app.api.pagination import paginated
 from app.api.representation import dump
 from app.extensions import db, limiter
-from app.models import Permission, User
+from app.models import Permission, User, visibility
 from app.web.rate_limits import auth_limit
 
 # Ids past the database's integer range are simply not found (see user_or_404).
@@ -22,6 +22,16 @@ def user_or_404(id: int) -> User:
     """Return the user with this id, or answer 404 (also for a suspended account, but to moderators)."""
     user = db.session.get(User, id) if id <= schemas.MAX_ID else None
     if user is None or (user.is_suspended and not g.current_user.can(Permission.MODERATE)):
+        abort(404, "There is no user with this id.")
+    return user
+
+
+def reachable_user_or_404(id: int) -> User:
+    """Return the user with this id, or 404, also when they block the caller or are suspended (but to moderators)."""
+    user, relation = None, safety.NO_RELATION
+    if id <= schemas.MAX_ID:
+        user, relation = safety.user_with_relation(sa.select(User).where(User.id == id), g.current_user)
+    if user is None or relation.blocked_by or (user.is_suspended and not g.current_user.can(Permission.MODERATE)):
         abort(404, "There is no user with this id.")
     return user
 
@@ -56,16 +66,19 @@ def commit_unique() -> None:
 @bp.response(200, schemas.User)
 def get_user(id: int):
     """Return one user; `email` only on your own record."""
-    return own_or_public(user_or_404(id))
+    return own_or_public(reachable_user_or_404(id))
 
 
 @bp.route("/users", methods=["GET"])
 @paginated(schemas.UserCollection)
 def get_users(page: int, per_page: int):
-    """Return a page of users, oldest account first (suspended accounts only to moderators)."""
+    """Return a page of users, oldest account first.
+
+    Those who block the reader are left out, and suspended accounts too, except for moderators.
+    """
     query = sa.select(User).order_by(User.id)
     if not g.current_user.can(Permission.MODERATE):
-        query = query.where(User.suspended_at.is_(None))
+        query = query.where(visibility.reachable_users(User.id, g.current_user))
     return User.to_collection_dict(query, page, per_page, "api.get_users")
 
 
@@ -73,7 +86,7 @@ def get_users(page: int, per_page: int):
 @paginated(schemas.UserCollection)
 def get_followers(id: int, page: int, per_page: int):
     """Return a page of the user's followers."""
-    query = user_or_404(id).followers.select().order_by(User.id)
+    query = reachable_user_or_404(id).followers.select().order_by(User.id)
     return User.to_collection_dict(query, page, per_page, "api.get_followers", id=id)
 
 
@@ -81,7 +94,7 @@ def get_followers(id: int, page: int, per_page: int):
 @paginated(schemas.UserCollection)
 def get_following(id: int, page: int, per_page: int):
     """Return a page of the users this user follows."""
-    query = user_or_404(id).following.select().order_by(User.id)
+    query = reachable_user_or_404(id).following.select().order_by(User.id)
     return User.to_collection_dict(query, page, per_page, "api.get_following", id=id)
 
 

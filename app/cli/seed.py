@@ -28,7 +28,7 @@ from werkzeug.security import generate_password_hash
 
 from app.conversations.markup import find_mentions, find_tags
 from app.extensions import db
-from app.models import Activity, ActivityKind, Like, Mention, Post, PostTag, User, followers, utcnow
+from app.models import Activity, ActivityKind, Block, Like, Mention, Mute, Post, PostTag, User, followers, utcnow
 from app.search.text import normalize_text
 
 DEMO_PASSWORD = "microblog-demo"
@@ -123,8 +123,13 @@ def seed(
     replies: int | None = None,
     likes: int | None = None,
     reposts: int | None = None,
+    blocks: int = 0,
+    mutes: int = 0,
 ) -> dict[str, int]:
-    """Insert users, posts (`replies` of them replies), reposts, likes and follows; return how many of each.
+    """Insert users, posts (`replies` of them replies), reposts, likes, follows, blocks and mutes; return the counts.
+
+    `blocks` and `mutes` are drawn from a stream of their own after everything else, so they
+    change nothing else of a seed's data but the follows a block ends (both ways, as `block` does).
 
     Counts left out take `default_counts(posts)`. Users, posts and follows are drawn from one random
     stream and everything about conversations from another, so a seed's users, authors, post texts
@@ -230,6 +235,7 @@ def seed(
                 "user_id": first_id + user,
                 "timestamp": now - timedelta(seconds=age),
                 "repost_of_id": first_post_id + post,
+                "repost_of_user_id": first_id + authors[post],
             }
 
     _insert(Post.__table__, repost_rows(), lambda n: report("reposts", n, len(chosen_reposts)))
@@ -275,10 +281,24 @@ def seed(
             pairs.add((follower, followed))
     ordered = sorted(pairs)
     del pairs
+    block_pairs, mute_pairs = _boundaries(random.Random(f"boundaries-{seed_value}"), user_ids, weights, blocks, mutes)
+    if block_pairs:
+        ended = block_pairs | {(b, a) for a, b in block_pairs}
+        ordered = [pair for pair in ordered if pair not in ended]
     _insert(
         followers,
         ({"follower_id": a, "followed_id": b} for a, b in ordered),
         lambda n: report("follows", n, len(ordered)),
+    )
+    _insert(
+        Block.__table__,
+        ({"blocker_id": a, "blocked_id": b, "timestamp": now} for a, b in sorted(block_pairs)),
+        lambda n: report("blocks", n, len(block_pairs)),
+    )
+    _insert(
+        Mute.__table__,
+        ({"muter_id": a, "muted_id": b, "timestamp": now} for a, b in sorted(mute_pairs)),
+        lambda n: report("mutes", n, len(mute_pairs)),
     )
 
     end_id, end_post_id = first_id + users, first_repost_id + reposts
@@ -307,7 +327,32 @@ def seed(
         "tags": tags,
         "mentions": mentions,
         "follows": len(ordered),
+        "blocks": len(block_pairs),
+        "mutes": len(mute_pairs),
     }
+
+
+def _boundaries(
+    rng: random.Random, user_ids: list[int], weights: list[float], blocks: int, mutes: int
+) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
+    """Draw `blocks` (blocker, blocked) and `mutes` (muter, muted) pairs of distinct users.
+
+    Anyone blocks or mutes; the popular are blocked and muted more (the follows' Zipf curve).
+    Fewer pairs come back only when the users are too few to make that many.
+    """
+
+    def pairs(wanted: int) -> set[tuple[int, int]]:
+        found: set[tuple[int, int]] = set()
+        attempts = 0
+        while len(found) < wanted and attempts < wanted * 5 and len(user_ids) > 1:
+            attempts += 1
+            one = rng.choice(user_ids)
+            other = rng.choices(user_ids, cum_weights=weights)[0]
+            if one != other:
+                found.add((one, other))
+        return found
+
+    return pairs(blocks), pairs(mutes)
 
 
 def _next_id(model: type) -> int:
@@ -569,6 +614,8 @@ def _count_option(name: str, help_text: str):
 @_count_option("replies", f"How many of the posts are replies (default: {REPLY_SHARE:.0%} of --posts).")
 @_count_option("likes", f"Likes (default: {LIKES_PER_POST:g} per post).")
 @_count_option("reposts", f"Reposts, added to the posts (default: {REPOST_SHARE:.0%} of --posts).")
+@click.option("--blocks", default=0, show_default=True, type=click.IntRange(min=0), help="Blocks between users.")
+@click.option("--mutes", default=0, show_default=True, type=click.IntRange(min=0), help="Mutes between users.")
 @click.option("--seed", "seed_value", default=1, show_default=True, help="Random seed: the same seed, the same data.")
 def seed_command(
     users: int,
@@ -577,6 +624,8 @@ def seed_command(
     replies: int | None,
     likes: int | None,
     reposts: int | None,
+    blocks: int,
+    mutes: int,
     seed_value: int,
 ):
     """Fill the database with realistic demo data (password: microblog-demo)."""
@@ -597,16 +646,28 @@ def seed_command(
         bars[stage].update(count)
 
     try:
-        created = seed(users, posts, follows, seed_value, progress, replies=replies, likes=likes, reposts=reposts)
+        created = seed(
+            users,
+            posts,
+            follows,
+            seed_value,
+            progress,
+            replies=replies,
+            likes=likes,
+            reposts=reposts,
+            blocks=blocks,
+            mutes=mutes,
+        )
     except sa.exc.IntegrityError as exc:
         db.session.rollback()
         raise click.ClickException(f"seed {seed_value} was used on this database already; pick another --seed") from exc
     for bar in bars.values():
         bar.render_finish()
     elapsed = time.perf_counter() - started
+    boundaries = f" ({created['blocks']} blocks, {created['mutes']} mutes)" if blocks or mutes else ""
     click.echo(
         f"Created {created['users']} users, {created['posts']} posts ({created['replies']} replies, "
         f"{created['tags']} hashtags, {created['mentions']} mentions), {created['likes']} likes, "
-        f"{created['reposts']} reposts and {created['follows']} follows in {elapsed:.1f} s. "
+        f"{created['reposts']} reposts and {created['follows']} follows{boundaries} in {elapsed:.1f} s. "
         f"Every seeded user's password is {DEMO_PASSWORD!r}."
     )

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from app.extensions import db
-from app.models import GROUPED_KINDS, Activity, Post, User, utcnow
+from app.models import GROUPED_KINDS, Activity, Post, User, utcnow, visibility
 from app.pagination import Page, paginate
 
 
@@ -35,7 +35,7 @@ def _groups(user: User) -> sa.Select:
     newest_id = sa.func.max(Activity.id).label("newest_id")
     return (
         sa.select(newest_id, sa.func.count().label("people"), latest)
-        .where(Activity.user_id == user.id)
+        .where(Activity.user_id == user.id, visibility.visible_actors(user))
         .group_by(Activity.kind, Activity.post_id, own_group)
         .order_by(latest.desc(), newest_id.desc())
     )

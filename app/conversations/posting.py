@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 
+from app import safety
 from app.conversations.counters import add_to
 from app.conversations.markup import find_mentions, find_tags
 from app.extensions import db
@@ -12,7 +13,7 @@ MAX_MENTIONS = 10
 
 
 class CannotReply(Exception):
-    """The post to answer is gone (deleted, or a tombstone)."""
+    """The post to answer is gone (deleted, or a tombstone), or a block stands between its author and the replier."""
 
 
 def publish(author: User, body: str, language: str, in_reply_to: Post | None = None) -> Post:
@@ -24,18 +25,27 @@ def publish(author: User, body: str, language: str, in_reply_to: Post | None = N
     parent = None
     if in_reply_to is not None:
         parent = in_reply_to.shown
-        if parent.is_deleted:
+        if parent.is_deleted or safety.blocked_between(author, parent.author):
             raise CannotReply
     post = Post.publish(author, body, language, parent=parent)
     db.session.flush()
     for tag in find_tags(post.body):
         db.session.add(PostTag(post_id=post.id, tag=tag, timestamp=post.timestamp))
-    told = {author.id}
+    named = _known_users(find_mentions(post.body)[:MAX_MENTIONS])
+    # Whoever the author may not mention (a block either way) stays plain text: no Mention row, no
+    # entry; whoever mutes the author gets the link but is not told.
+    concerned = [user.id for user in named] + ([parent.user_id] if parent is not None else [])
+    blocked = safety.blockers_among(author, [user.id for user in named])
+    muting = safety.muters_among(author, concerned)
+    told = {author.id} | muting
     if parent is not None:
         add_to(Post.replies_count, parent.id, 1)
-        parent.author.tell(ActivityKind.REPLY, author, post.id)
+        if parent.user_id not in told:
+            parent.author.tell(ActivityKind.REPLY, author, post.id)
         told.add(parent.user_id)
-    for user in _known_users(find_mentions(post.body)[:MAX_MENTIONS]):
+    for user in named:
+        if user.id in blocked:
+            continue
         db.session.add(Mention(post_id=post.id, user_id=user.id, name=user.username_lower))
         if user.id not in told:
             user.tell(ActivityKind.MENTION, author, post.id)

@@ -38,9 +38,9 @@ def unlike(user: User, post: Post) -> Post:
 def repost(user: User, post: Post) -> Post:
     """Repost `post` to `user`'s followers and commit; reposting twice changes nothing."""
     post = _target(post)
-    return _add(
-        user, post, Post, lambda: Post(author=user, body="", repost_of=post), Post.reposts_count, ActivityKind.REPOST
-    )
+    # The repost carries the reposted post's author, which the visibility rule reads on its row.
+    new_repost = lambda: Post(author=user, body="", repost_of=post, repost_of_user_id=post.user_id)  # noqa: E731
+    return _add(user, post, Post, new_repost, Post.reposts_count, ActivityKind.REPOST)
 
 
 def unrepost(user: User, post: Post) -> Post:

@@ -7,21 +7,25 @@ from cachetools import TTLCache
 from flask import current_app
 
 from app.extensions import db
-from app.models import Post, PostTag, utcnow
+from app.models import Post, PostTag, User, utcnow
 from app.pagination import Page, paginate
 
 TRENDING_WINDOW = timedelta(hours=24)
 TRENDING_COUNT = 10
 
 
-def tag_page(tag: str, page: int, per_page: int) -> Page:
-    """Return page `page` of the posts with canonical tag `tag`, newest first.
+def tag_page(tag: str, page: int, per_page: int, reader: User | None = None) -> Page:
+    """Return page `page` of the posts with canonical tag `tag` that `reader` sees, newest first.
 
-    The page's ids come from the (tag, timestamp, post_id) index alone; only they are then read.
+    The page's ids come from the (tag, timestamp, post_id) index, checked against the visibility
+    rule on each post's row; only they are then read. The total counts every tagged post.
     """
     total = db.session.scalar(sa.select(sa.func.count()).where(PostTag.tag == tag))
     query = (
-        sa.select(PostTag.post_id).where(PostTag.tag == tag).order_by(PostTag.timestamp.desc(), PostTag.post_id.desc())
+        sa.select(PostTag.post_id)
+        .join(Post, Post.id == PostTag.post_id)
+        .where(PostTag.tag == tag, Post.visible_to(reader))
+        .order_by(PostTag.timestamp.desc(), PostTag.post_id.desc())
     )
 
     def fetch(query: sa.Select, limit: int, offset: int) -> list[Post]:

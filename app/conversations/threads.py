@@ -3,14 +3,14 @@
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Post
+from app.models import Post, User
 
 # How far up a thread is followed (a reply chain longer than this shows its newest part).
 MAX_ANCESTORS = 100
 
 
-def ancestors(post: Post) -> list[Post]:
-    """Return the posts `post` answers, oldest first, tombstones included."""
+def ancestors(post: Post, reader: User | None = None) -> list[Post]:
+    """Return the posts `post` answers, oldest first, tombstones included; those `reader` does not see are left out."""
     if post.in_reply_to_id is None:
         return []
     chain = sa.select(Post.id, Post.in_reply_to_id, sa.literal(1).label("depth")).where(Post.id == post.in_reply_to_id)
@@ -21,16 +21,17 @@ def ancestors(post: Post) -> list[Post]:
         .where(chain.c.depth < MAX_ANCESTORS)
     )
     query = sa.select(Post).join(chain, Post.id == chain.c.id).options(*Post.card_options())
+    query = query.where(Post.visible_to(reader, tombstones=True))
     return list(db.session.scalars(query.order_by(chain.c.depth.desc())).unique())
 
 
-def descendants(post: Post) -> sa.Select:
-    """Return a select of every reply below `post`, at any depth, oldest first."""
+def descendants(post: Post, reader: User | None = None) -> sa.Select:
+    """Return a select of every reply below `post`, at any depth, oldest first, but for those `reader` does not see."""
     tree = sa.select(Post.id).where(Post.in_reply_to_id == post.id).cte("descendants", recursive=True)
     tree = tree.union_all(sa.select(Post.id).join(tree, Post.in_reply_to_id == tree.c.id))
     return (
         sa.select(Post)
-        .where(Post.id.in_(sa.select(tree.c.id)))
+        .where(Post.id.in_(sa.select(tree.c.id)), Post.visible_to(reader, tombstones=True))
         .options(*Post.card_options())
         .order_by(Post.timestamp.asc(), Post.id.asc())
     )

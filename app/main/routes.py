@@ -8,15 +8,16 @@ from flask import Blueprint, abort, current_app, flash, jsonify, redirect, rende
 from flask_babel import _
 from flask_login import current_user, login_required
 
-from app import conversations
+from app import conversations, safety
 from app import translate as translator
 from app.extensions import db
 from app.main.forms import EditProfileForm, EmptyForm, MessageForm, PostForm
-from app.models import Message, Notification, Permission, Post, User, utcnow
+from app.models import Message, Notification, Permission, Post, User, utcnow, visibility
 from app.pagination import found_page, page_arg, paginate_request
 from app.tasks import JobsUnavailable, start_export
 from app.translate import detect_language
 from app.validators import is_valid_username
+from app.web.permissions import can
 from app.web.security import is_safe_next
 
 bp = Blueprint("main", __name__)
@@ -27,9 +28,22 @@ def get_user_or_404(username: str) -> User:
     if not is_valid_username(username):
         abort(404)
     user = db.session.scalar(User.by_username(username))
-    if user is None or (user.is_suspended and not current_user.can(Permission.MODERATE)):
+    if user is None or (user.is_suspended and not can(Permission.MODERATE)):
         abort(404)
     return user
+
+
+def reachable_user_or_404(username: str) -> tuple[User, safety.Relation]:
+    """Return the user with this name and the reader's relation to them (one query).
+
+    404 for an unknown name, when they block the reader, or when they are suspended (but to moderators).
+    """
+    if not is_valid_username(username):
+        abort(404)
+    user, relation = safety.user_with_relation(User.by_username(username), current_user)
+    if user is None or relation.blocked_by or (user.is_suspended and not can(Permission.MODERATE)):
+        abort(404)
+    return user, relation
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -51,7 +65,8 @@ def index():
 @login_required
 def explore():
     """Show everyone's posts, newest first."""
-    posts = paginate_request(Post.newest_first(), current_app.config["POSTS_PER_PAGE"], Post.fetch_page)
+    query = Post.newest_first(sa.select(Post).where(Post.visible_to(current_user)))
+    posts = paginate_request(query, current_app.config["POSTS_PER_PAGE"], Post.fetch_page)
     return render_template(
         "main/index.html",
         title=_("Explore"),
@@ -64,10 +79,12 @@ def explore():
 @bp.route("/user/<username>")
 @login_required
 def user(username: str):
-    """Show a profile and its posts."""
-    user = get_user_or_404(username)
+    """Show a profile and its posts (404 to someone the user blocks); posts the reader does not see are left out."""
+    user, relation = reachable_user_or_404(username)
     posts = paginate_request(
-        Post.newest_first(user.posts.select()), current_app.config["POSTS_PER_PAGE"], Post.fetch_page
+        Post.newest_first(user.posts.select().where(Post.visible_to(current_user))),
+        current_app.config["POSTS_PER_PAGE"],
+        Post.fetch_page,
     )
     export_task = failed_export = None
     if user == current_user:
@@ -83,6 +100,7 @@ def user(username: str):
         export_task=export_task,
         failed_export=failed_export,
         jobs_available=current_app.extensions["tasks"].available() if user == current_user else True,
+        relation=relation,
         endpoint="main.user",
         endpoint_args={"username": user.username},
     )
@@ -92,8 +110,8 @@ def user(username: str):
 @login_required
 def user_popup(username: str):
     """Return the hover card of a user (an HTML fragment)."""
-    user = get_user_or_404(username)
-    return render_template("main/user_popup.html", user=user, form=EmptyForm())
+    user, relation = reachable_user_or_404(username)
+    return render_template("main/user_popup.html", user=user, form=EmptyForm(), relation=relation)
 
 
 @bp.route("/edit_profile", methods=["GET", "POST"])
@@ -127,6 +145,8 @@ def _change_follow(username: str, start: bool):
     if user == current_user:
         flash(_("You cannot follow yourself!"), "warning")
         return redirect(url_for("main.index"))
+    if start and safety.blocked_between(current_user, user):
+        abort(403)
     if start:
         current_user.follow(user)
         message, category = _("You are following %(username)s!", username=user.username), "success"
@@ -209,7 +229,7 @@ def search():
         return redirect(url_for("main.explore"))
     page = page_arg()
     per_page = current_app.config["POSTS_PER_PAGE"]
-    posts, total = Post.search(query, page, per_page)
+    posts, total = Post.search(query, page, per_page, where=Post.visible_to(current_user))
     results = found_page(posts, page, per_page, total)
     if page > 1 and not results.items:
         abort(404)
@@ -227,14 +247,23 @@ def search():
 @login_required
 def send_message(recipient: str):
     """Send a private message and notify its recipient."""
-    user = get_user_or_404(recipient)
+    user, relation = reachable_user_or_404(recipient)
     form = MessageForm()
+    if relation.blocked:
+        # A block stops messages both ways; the form says so instead of taking one.
+        if request.method == "POST":
+            abort(403)
+        return render_template(
+            "main/send_message.html", title=_("Send Message"), form=None, recipient=user, relation=relation
+        )
     if form.validate_on_submit():
         current_user.send_message(user, form.message.data)
         db.session.commit()
         flash(_("Your message has been sent."), "success")
         return redirect(url_for("main.user", username=user.username))
-    return render_template("main/send_message.html", title=_("Send Message"), form=form, recipient=user)
+    return render_template(
+        "main/send_message.html", title=_("Send Message"), form=form, recipient=user, relation=relation
+    )
 
 
 @bp.route("/messages")
@@ -248,6 +277,7 @@ def messages():
         db.session.commit()
     query = (
         current_user.messages_received.select()
+        .where(visibility.visible_senders(current_user))
         .options(so.joinedload(Message.author))
         .order_by(Message.timestamp.desc(), Message.id.desc())
     )

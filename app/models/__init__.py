@@ -1,5 +1,6 @@
 """The data model; every model is importable from `app.models`."""
 
+from app.models import visibility
 from app.models.activity import GROUPED_KINDS, Activity, ActivityKind
 from app.models.message import Message
 from app.models.mixins import PaginatedAPIMixin, SearchableMixin
@@ -40,4 +41,5 @@ __all__ = [
     "User",
     "followers",
     "utcnow",
+    "visibility",
 ]

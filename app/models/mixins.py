@@ -52,12 +52,20 @@ class SearchableMixin:
         return ()
 
     @classmethod
-    def search(cls, expression: str, page: int, per_page: int) -> tuple[list, int]:
-        """Return the page of matching objects in rank order and the total match count."""
+    def search(
+        cls, expression: str, page: int, per_page: int, where: sa.ColumnElement[bool] | None = None
+    ) -> tuple[list, int]:
+        """Return the page of matching objects in rank order and the total match count.
+
+        `where` leaves out matches the reader may not see (the total still counts them).
+        """
         ids, total = current_app.extensions["search"].query_index(cls.__tablename__, expression, page, per_page)
         if not ids:
             return [], total
-        rows = db.session.scalars(sa.select(cls).where(cls.id.in_(ids)).options(*cls.search_options())).all()
+        query = sa.select(cls).where(cls.id.in_(ids)).options(*cls.search_options())
+        if where is not None:
+            query = query.where(where)
+        rows = db.session.scalars(query).all()
         by_id = {row.id: row for row in rows}
         return [by_id[i] for i in ids if i in by_id], total
 

@@ -121,7 +121,8 @@ class User(PaginatedAPIMixin, UserMixin, db.Model):
     # When the account was made (None for accounts older than this column): the overview's sign-ups.
     created_at: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime, default=utcnow, index=True)
     # Set by a moderator: the account cannot sign in and its posts are hidden everywhere.
-    suspended_at: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime)
+    # Indexed: the visibility rule (app.models.visibility) reads the suspended accounts on every page.
+    suspended_at: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime, index=True)
     # The TOTP secret once two-factor sign-in is on (None: off).
     totp_secret: so.Mapped[Optional[str]] = so.mapped_column(sa.String(64))
     # The time step of the last code that signed in: a code is never accepted twice (RFC 6238, 5.2).
@@ -298,6 +299,9 @@ class User(PaginatedAPIMixin, UserMixin, db.Model):
     def following_posts(self, size: int | None = None) -> sa.Select:
         """Return a select of this user's posts and those of followed users, newest first.
 
+        Posts this user may not see (`Post.visible_to`: blocks, mutes, suspended accounts, and
+        reposts of theirs) are left out by the same statement.
+
         The authors come from a subquery rather than a list of ids: the statement stays the same
         whoever reads it, so the drivers' and databases' statement caches serve every timeline.
 
@@ -321,7 +325,7 @@ class User(PaginatedAPIMixin, UserMixin, db.Model):
             by_author = author_column == sa.any_(sa.func.array(authors.scalar_subquery()))
         else:
             by_author = author_column.in_(authors)
-        return Post.newest_first(sa.select(Post).where(by_author))
+        return Post.newest_first(sa.select(Post).where(by_author, Post.visible_to(self)))
 
     # Messages and notifications
 

@@ -4,7 +4,7 @@ from flask import Blueprint, abort, current_app, flash, jsonify, redirect, rende
 from flask_babel import _
 from flask_login import current_user, login_required
 
-from app import conversations
+from app import conversations, safety
 from app.extensions import db
 from app.models import Post
 from app.pagination import page_arg, paginate_request
@@ -21,9 +21,13 @@ REPLIES_PER_PAGE = 50
 
 
 def post_or_404(id: int) -> Post:
-    """Return the post with this id, tombstones included, or answer 404."""
+    """Return the post with this id, tombstones included, or answer 404.
+
+    Also 404 when the post shown (the reposted one, for a repost) is by someone who blocks the
+    reader or whom the reader blocks, or by a suspended account.
+    """
     post = db.session.get(Post, id) if id <= 2**31 - 1 else None
-    if post is None:
+    if post is None or not all(safety.may_reach(current_user, p.author) for p in {post, post.shown}):
         abort(404)
     return post
 
@@ -35,16 +39,21 @@ def thread(id: int):
     post = post_or_404(id).shown
     form = ReplyForm()
     if not post.is_deleted and form.validate_on_submit():
-        reply = conversations.publish(current_user, form.post.data, detect_language(form.post.data), in_reply_to=post)
+        try:
+            reply = conversations.publish(
+                current_user, form.post.data, detect_language(form.post.data), in_reply_to=post
+            )
+        except conversations.CannotReply:
+            abort(403)
         db.session.commit()
         flash(_("Your reply is now live!"), "success")
         return redirect(url_for("social.thread", id=reply.id))
-    replies = paginate_request(conversations.descendants(post), REPLIES_PER_PAGE)
+    replies = paginate_request(conversations.descendants(post, current_user), REPLIES_PER_PAGE)
     return render_template(
         "social/thread.html",
         title=_("Thread"),
         post=post,
-        ancestors=conversations.ancestors(post),
+        ancestors=conversations.ancestors(post, current_user),
         replies=replies,
         form=form,
         endpoint="social.thread",
@@ -108,7 +117,7 @@ def tag(tag: str):
     canonical = conversations.canonical_tag(tag)
     if canonical != tag:
         return redirect(url_for("social.tag", tag=canonical, **request.args))
-    posts = conversations.tag_page(canonical, page_arg(), current_app.config["POSTS_PER_PAGE"])
+    posts = conversations.tag_page(canonical, page_arg(), current_app.config["POSTS_PER_PAGE"], current_user)
     if posts.page > 1 and not posts.items:
         abort(404)
     return render_template(

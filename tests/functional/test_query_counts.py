@@ -2,7 +2,7 @@
 
 import pytest
 
-from app import confirmation, conversations, moderation
+from app import confirmation, conversations, moderation, safety
 from app.extensions import db
 from app.models import Message, Post, Role
 from tests.support.apps import make_app, reset_database
@@ -33,16 +33,24 @@ BUDGET = {
     "/admin/audit": 3,
     "/auth/change_email": 2,
     "/auth/confirm/{confirm}": 3,
+    "/settings/blocks": 4,
+    "/api/blocks": 4,
+    "/api/mutes": 4,
 }
+# The pages whose counts must not change when the reader blocks, mutes and is blocked by people.
+UNMOVED_BY_BOUNDARIES = ("/", "/index?page=2", "/explore", "/api/timeline?per_page=100")
 
 
-def build_site(rows: int):
+def build_site(rows: int, boundaries: bool = True):
     """Return an app where 'reader' follows `rows` users who each wrote posts and messages.
 
     Each of them also answers the reader's post (naming the reader), tags a post, likes and
     reposts one of the star's posts and follows the reader, so threads, tag pages and the
     activity page have a row per author. The reader is an administrator: each author reports
     the reader's post, the star reports each answer, and the audit log has an entry per author.
+    With `boundaries`, 3 × `rows` more users write a post and repost the star's: the reader
+    blocks a third of them, mutes a third, and is blocked by the rest, so the settings pages
+    list a row per user and the timelines have posts to hide.
     """
     app = make_app(QUERY_COUNT_HEADER=True, POSTS_PER_PAGE=5)
     with app.test_request_context():
@@ -70,18 +78,30 @@ def build_site(rows: int):
             conversations.like(author, thread)
             conversations.like(author, starred)
             conversations.repost(author, starred)
+        if boundaries:
+            for n in range(rows):
+                blocked, muted, blocker = (
+                    UserFactory(username=f"{kind}{n}") for kind in ("blocked", "muted", "blocker")
+                )
+                for person in (blocked, muted, blocker):
+                    db.session.add(Post(body=f"hidden words of {person.username}", author=person))
+                    conversations.repost(person, starred)
+                safety.block(reader, blocked)
+                safety.mute(reader, muted)
+                safety.block(blocker, reader)
+            db.session.commit()
         app.config["STAR_ID"] = star.id
         app.config["THREAD_ID"] = thread.id
         app.config["CONFIRM_TOKEN"] = confirmation.make_token(reader, reader.email)
     return app
 
 
-def query_counts(app) -> dict[str, int]:
+def query_counts(app, paths=BUDGET) -> dict[str, int]:
     client = app.test_client()
     assert client.post("/auth/login", data={"username": "reader", "password": DEFAULT_PASSWORD}).status_code == 302
     token = client.post("/api/tokens", auth=("reader", DEFAULT_PASSWORD)).get_json()["token"]
     counts = {}
-    for path in BUDGET:
+    for path in paths:
         url = path.format(
             star=app.config["STAR_ID"], thread=app.config["THREAD_ID"], confirm=app.config["CONFIRM_TOKEN"]
         )
@@ -117,3 +137,15 @@ def test_page_runs_the_same_queries_for_few_and_many_rows(small_and_large, path)
 def test_page_stays_within_its_query_budget(small_and_large, path):
     _, large = small_and_large
     assert large[path] <= BUDGET[path], f"{path} ran {large[path]} queries (budget {BUDGET[path]})"
+
+
+def test_blocks_and_mutes_add_no_query_to_the_timelines(small_and_large):
+    _, large = small_and_large
+    plain_app = build_site(30, boundaries=False)
+    try:
+        with plain_app.app_context():
+            plain = query_counts(plain_app, UNMOVED_BY_BOUNDARIES)
+    finally:
+        reset_database(plain_app)
+    for path in UNMOVED_BY_BOUNDARIES:
+        assert large[path] == plain[path], f"{path}: {large[path]} queries with blocks and mutes, {plain[path]} without"

@@ -159,3 +159,50 @@ def test_upgrading_a_sqlite_database_with_data_keeps_it_and_indexes_it(tmp_path)
     with engine.connect() as connection:
         assert connection.execute(sa.text("SELECT count(*) FROM post")).scalar_one() == 3
     engine.dispose()
+
+
+BEFORE_VISIBILITY = "e7a3c9d05b14"
+
+
+def assert_reposts_get_their_original_author(database_url: str) -> None:
+    """Upgrading past the visibility revision copies each reposted post's author onto the repost row."""
+    flask_db(database_url, "upgrade", BEFORE_VISIBILITY)
+    users = sa.table("user", *(sa.column(name) for name in ("id", "username", "username_lower", "email")))
+    posts = sa.table("post", *(sa.column(name) for name in ("id", "body", "timestamp", "user_id", "repost_of_id")))
+    engine = sa.create_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                sa.insert(users),
+                [
+                    {"id": n, "username": f"u{n}", "username_lower": f"u{n}", "email": f"u{n}@example.com"}
+                    for n in (1, 2)
+                ],
+            )
+            when = "2026-01-01 10:00:00"
+            connection.execute(
+                sa.insert(posts),
+                [
+                    {"id": 1, "body": "original", "timestamp": when, "user_id": 2, "repost_of_id": None},
+                    {"id": 2, "body": "", "timestamp": when, "user_id": 1, "repost_of_id": 1},
+                ],
+            )
+        flask_db(database_url, "upgrade")
+        with engine.connect() as connection:
+            rows = connection.execute(sa.text("SELECT id, repost_of_user_id FROM post ORDER BY id")).all()
+        assert [tuple(row) for row in rows] == [(1, None), (2, 2)]
+        flask_db(database_url, "downgrade", BEFORE_VISIBILITY)
+    finally:
+        engine.dispose()
+
+
+def test_the_visibility_migration_backfills_reposts_on_sqlite(tmp_path):
+    assert_reposts_get_their_original_author(f"sqlite:///{tmp_path / 'reposts.db'}")
+
+
+def test_the_visibility_migration_backfills_reposts_on_postgres(postgres_url):
+    assert_reposts_get_their_original_author(postgres_url)
+
+
+def test_the_visibility_migration_backfills_reposts_on_mariadb(mariadb_url):
+    assert_reposts_get_their_original_author(mariadb_url)

@@ -12,7 +12,7 @@ import sqlalchemy.orm as so
 from app.cli.seed import RARE_WORD
 from app.conversations.markup import canonical_tag, find_mentions, find_tags
 from app.extensions import db
-from app.models import Activity, ActivityKind, Like, Mention, Post, PostTag, User, followers, utcnow
+from app.models import Activity, ActivityKind, Block, Like, Mention, Mute, Post, PostTag, User, followers, utcnow
 from app.search.text import normalize_text
 from tests.support.apps import count_rows, make_app, reset_database
 
@@ -255,3 +255,52 @@ def test_seed_twice_with_the_same_seed_is_a_clear_error(runner):
     result = runner.invoke(args=["seed", "--users", "3", "--posts", "1", "--follows", "0"])
     assert result.exit_code != 0
     assert "pick another --seed" in result.output
+
+
+def test_seed_adds_blocks_and_mutes_and_no_follow_across_a_block(runner):
+    args = ["seed", "--users", "40", "--posts", "300", "--follows", "400", "--blocks", "30", "--mutes", "20"]
+    result = runner.invoke(args=args)
+    assert result.exit_code == 0, result.output
+    assert "(30 blocks, 20 mutes)" in result.output
+    assert count_rows(Block) == 30 and count_rows(Mute) == 20
+    assert db.session.scalar(sa.select(sa.func.count()).where(Block.blocker_id == Block.blocked_id)) == 0
+    assert db.session.scalar(sa.select(sa.func.count()).where(Mute.muter_id == Mute.muted_id)) == 0
+    across = (
+        sa.select(sa.func.count())
+        .select_from(followers)
+        .join(
+            Block,
+            sa.or_(
+                sa.and_(Block.blocker_id == followers.c.follower_id, Block.blocked_id == followers.c.followed_id),
+                sa.and_(Block.blocked_id == followers.c.follower_id, Block.blocker_id == followers.c.followed_id),
+            ),
+        )
+    )
+    assert db.session.scalar(across) == 0
+    check_seeded_data()  # the follow counters and activity match the follows that are left
+
+
+def test_seed_stores_each_reposts_original_author(runner):
+    result = runner.invoke(args=["seed", "--users", "20", "--posts", "200", "--follows", "50", "--reposts", "15"])
+    assert result.exit_code == 0, result.output
+    original = so.aliased(Post)
+    rows = db.session.execute(
+        sa.select(Post.repost_of_user_id, original.user_id).join(original, original.id == Post.repost_of_id)
+    ).all()
+    assert len(rows) == 15 and all(copied == author for copied, author in rows)
+
+
+def test_blocks_and_mutes_default_to_none_and_change_nothing_else():
+    assert seeded_snapshot(3)[0] == seeded_snapshot(3, "--mutes", "25")[0]
+    assert count_rows_after(3, "--blocks", "0") == (0, 0)
+
+
+def count_rows_after(seed_value: int, *options: str) -> tuple[int, int]:
+    app = make_app()
+    try:
+        with app.app_context():
+            result = app.test_cli_runner().invoke(args=["seed", *SMALL, "--seed", str(seed_value), *options])
+            assert result.exit_code == 0, result.output
+            return count_rows(Block), count_rows(Mute)
+    finally:
+        reset_database(app)
