@@ -16,6 +16,7 @@ from flask_login import UserMixin
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
+from app.models import visibility
 from app.models.activity import Activity, ActivityKind
 from app.models.message import Message
 from app.models.mixins import PaginatedAPIMixin
@@ -72,13 +73,18 @@ def _layout_queries() -> _LayoutQueries:
     built on first use, once every model is mapped. Their parameters are `User._layout_params()`.
     """
     user_id = sa.bindparam("user_id", type_=sa.Integer)
+    # The badges count what the messages and activity pages show: nothing from people hidden by a block or mute.
     unread_messages = sa.select(sa.func.count(Message.id)).where(
-        Message.recipient_id == user_id, Message.timestamp > sa.bindparam("messages_since", type_=UTCDateTime)
+        Message.recipient_id == user_id,
+        Message.timestamp > sa.bindparam("messages_since", type_=UTCDateTime),
+        visibility.visible_senders(user_id),
     )
     # Counted up to BADGE_CAP only: the badge reads "99+" beyond, and a popular account can have
     # tens of thousands of unread likes, which every page would otherwise count.
     unread = sa.select(Activity.id).where(
-        Activity.user_id == user_id, Activity.timestamp > sa.bindparam("activity_since", type_=UTCDateTime)
+        Activity.user_id == user_id,
+        Activity.timestamp > sa.bindparam("activity_since", type_=UTCDateTime),
+        visibility.visible_actors(user_id),
     )
     unread_activity = sa.select(sa.func.count()).select_from(unread.limit(BADGE_CAP).subquery())
     running = sa.select(sa.func.count(Task.id)).where(Task.user_id == user_id, Task.in_progress())

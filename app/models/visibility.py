@@ -33,8 +33,13 @@ _NOBODY = 0
 _users = sa.table("user", sa.column("id", sa.Integer), sa.column("suspended_at"))
 
 
-def reader_id(reader: Optional["User"]) -> int:
-    """Return the id the rule reads for `reader` (0, nobody's, for an anonymous one)."""
+def reader_id(reader: Optional["User"] | int | sa.ColumnElement[int]) -> int | sa.ColumnElement[int]:
+    """Return the id the rule reads for `reader` (0, nobody's, for an anonymous one).
+
+    An id, or a column or bound parameter holding one, stands for itself (statements built once).
+    """
+    if isinstance(reader, int | sa.ColumnElement):
+        return reader
     if reader is None or not getattr(reader, "is_authenticated", True):
         return _NOBODY
     return reader.id
@@ -54,13 +59,13 @@ def shut_out(reader: Optional["User"]) -> sa.Select:
     return sa.union_all(sa.select(Block.blocker_id).where(Block.blocked_id == reader_id(reader)), suspended_accounts())
 
 
-def hidden_authors(reader: Optional["User"] | int) -> sa.Select:
+def hidden_authors(reader: Optional["User"] | int | sa.ColumnElement[int]) -> sa.Select:
     """Return a select of the ids of every account whose posts `reader` does not see.
 
     Whom the reader blocks or mutes, who blocks the reader, and suspended accounts (a union of
     index lookups; the same id may come more than once, which `NOT IN` does not mind).
     """
-    who = reader if isinstance(reader, int) else reader_id(reader)
+    who = reader_id(reader)
     return sa.union_all(
         sa.select(Block.blocked_id).where(Block.blocker_id == who),
         sa.select(Block.blocker_id).where(Block.blocked_id == who),
@@ -87,7 +92,7 @@ def visible_posts(
     return sa.and_(by_author, sa.or_(original_author.is_(None), original_author.not_in(hidden)))
 
 
-def visible_actors(reader: Optional["User"]) -> sa.ColumnElement[bool]:
+def visible_actors(reader: Optional["User"] | sa.ColumnElement[int]) -> sa.ColumnElement[bool]:
     """Return the WHERE clause keeping the activity entries whose actor `reader` sees."""
     return Activity.actor_id.not_in(hidden_authors(reader))
 
@@ -100,7 +105,7 @@ def reachable_users(user_id: sa.ColumnElement[int], reader: Optional["User"]) ->
     return user_id.not_in(shut_out(reader))
 
 
-def visible_senders(reader: Optional["User"]) -> sa.ColumnElement[bool]:
+def visible_senders(reader: Optional["User"] | sa.ColumnElement[int]) -> sa.ColumnElement[bool]:
     """Return the WHERE clause keeping the messages whose sender `reader` has not blocked (nor suspended)."""
     blocks = sa.select(Block.blocked_id).where(Block.blocker_id == reader_id(reader))
     blocked = sa.union_all(blocks, suspended_accounts())

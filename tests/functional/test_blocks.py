@@ -1,5 +1,7 @@
 """Blocks and mutes through the site: the profile buttons, the settings page, and every surface they hold on."""
 
+import re
+
 import pytest
 import sqlalchemy as sa
 
@@ -266,3 +268,26 @@ def test_a_suspended_accounts_posts_and_profile_are_hidden_everywhere(client_as,
         assert "bob" not in susan.get(path).text.replace("bobs", ""), path
     assert susan.get("/user/bob").status_code == 404
     assert susan.get(f"/post/{bobs.id}").status_code == 404
+
+
+# The navbar's badges count only what the pages show
+
+
+def badge(page: str, badge_id: str) -> str | None:
+    """The number a navbar badge shows, or None when it is hidden."""
+    tag = re.search(rf'<span id="{badge_id}"[^>]*>([^<]*)</span>', page).group(0)
+    return None if " hidden" in tag else re.sub(r"<[^>]+>", "", tag)
+
+
+def test_the_badges_leave_out_people_one_mutes_or_blocks(client_as, user, bob):
+    carol = UserFactory(username="carol")
+    client = client_as("susan")
+    mute(client, "bob")
+    block(client, "carol")
+    post_as(bob, "@susan hello from a muted person")
+    bob.send_message(user, "a message from a muted person is still read")
+    carol.send_message(user, "a message across a block")
+    db.session.commit()
+    page = client.get("/index").text
+    assert badge(page, "activity_count") is None
+    assert badge(page, "message_count") == "1"  # a mute leaves messages alone; a block does not
