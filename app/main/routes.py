@@ -316,10 +316,9 @@ def export_posts():
     except JobsUnavailable:
         flash(_("Exports are unavailable right now. Please try again later."), "danger")
     else:
+        # Once started, the export's one status is the live progress banner on every page (base.html).
         if task is None:
             flash(_("An export task is currently in progress"), "warning")
-        else:
-            flash(_("Your export has started; you will get an email when it is ready."), "info")
     return redirect(url_for("main.user", username=current_user.username))
 
 

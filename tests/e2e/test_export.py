@@ -49,5 +49,8 @@ def test_export_progress_rises_live_then_completes(page, live_server):
     # The page polls /notifications every 10 s; completion replaces the percentage with a message.
     alert.get_by_text("Finished! Check your email.").wait_for(timeout=30_000)
     assert page.evaluate("window.__not_reloaded") is True
+    # Nothing beside it still says the export is starting or running.
+    for stale in ("has started", "in progress", "Exporting posts"):
+        assert page.get_by_text(stale).count() == 0, stale
     page.goto("/user/archivist")
     assert page.get_by_role("button", name="Export your posts").is_visible()

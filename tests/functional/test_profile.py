@@ -310,7 +310,9 @@ def test_edit_profile_about_me_of_140_chars_is_saved(logged_in, user):
 def test_export_starts_task_and_hides_form(logged_in, user, no_job_threads):
     response = logged_in.post("/export_posts", follow_redirects=True)
     assert response.request.path == "/user/susan"
-    assert "Your export has started" in response.text
+    # One status, the live banner: no flash or paragraph that would go stale beside it.
+    assert re.findall(r'class="alert alert-success task-progress"[^>]*>\s*Exporting posts\.\.\.', response.text)
+    assert "Your export has started" not in response.text and "is in progress" not in response.text
     assert 'action="/export_posts"' not in response.text
     assert no_job_threads == [("export_posts", (user.id,))]
     assert db.session.scalar(sa.select(Task.name)) == "export_posts"
