@@ -8,7 +8,7 @@ MOMENT := app/static/vendor/moment/moment-with-locales.min.js
 PIN_FLAGS := --no-emit-index-url --no-emit-find-links --no-emit-trusted-host
 
 .DEFAULT_GOAL := help
-.PHONY: help run setup test test-fast services lint requirements db translations bench
+.PHONY: help run setup test test-fast services lint requirements db translations bench screenshots
 
 help: ## List the verbs
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -42,6 +42,12 @@ db: $(VENV)/.installed .env ## Apply the migrations
 
 translations: $(VENV)/.installed .env ## Compile the message catalogues
 	$(FLASK) translate compile
+
+screenshots: $(VENV)/.dev-installed $(MOMENT) translations services ## Photograph the main pages for the README (docs/screenshots/)
+	@# The seeded posts include Chinese: without a CJK font Chromium draws empty boxes.
+	@fc-list :lang=zh | grep -q . || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-zenhei >/dev/null \
+		|| echo "no CJK font: Chinese posts show as boxes"
+	$(PY) scripts/screenshots.py
 
 bench: $(VENV)/.installed ## Run the benchmark against SQLite; DB=postgresql for PostgreSQL
 	$(PY) bench/run.py --db $(or $(DB),sqlite) $(BENCH_ARGS)
