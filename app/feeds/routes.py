@@ -77,4 +77,5 @@ def _feed(title: str, self_url: str, alternate: str, posts: list[Post]):
     response.add_etag()
     response.cache_control.public = True
     response.cache_control.max_age = MAX_AGE
+    response.vary.add("Accept-Language")  # the feed's own title is in the reader's language
     return response.make_conditional(request)

@@ -108,6 +108,7 @@ def test_an_unchanged_feed_answers_304_to_its_etag_or_date(client, user):
     first = client.get("/user/susan/feed.atom")
     etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
     assert first.headers["Cache-Control"] == "public, max-age=300"
+    assert "Accept-Language" in first.headers["Vary"]
     again = client.get("/user/susan/feed.atom", headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.data == b""
     assert client.get("/user/susan/feed.atom", headers={"If-Modified-Since": modified}).status_code == 304
