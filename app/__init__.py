@@ -17,6 +17,7 @@ from app import (
     cli,
     conversations,
     errors,
+    feeds,
     main,
     models,
     moderation_pages,
@@ -115,7 +116,7 @@ def register_services(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    """Mount the errors, auth, main, social, settings, moderation and api blueprints."""
+    """Mount the errors, auth, main, social, settings, moderation, feeds and api blueprints."""
     app.register_blueprint(errors.bp)
     app.register_blueprint(auth.bp, url_prefix="/auth")
     app.register_blueprint(main.bp)
@@ -123,6 +124,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(settings.bp, url_prefix="/settings")
     app.register_blueprint(moderation_pages.bp)
     app.register_blueprint(boundaries.bp)
+    app.register_blueprint(feeds.bp)
     app.register_blueprint(api.bp, url_prefix="/api")
     # The API authenticates with tokens, not cookies, so it needs no CSRF token.
     csrf.exempt(api.bp)

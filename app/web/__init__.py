@@ -2,14 +2,14 @@
 
 Request ids and log lines, the reader's language and `last_seen`, security headers, fingerprinted
 static URLs, the optional `X-Query-Count` header, the cache of rendered post cards, the permission
-helpers of templates and `/healthz`.
+helpers of templates, `/healthz`, and the icon and app manifest at their fixed URLs.
 `init_app` installs all of it, in the order the hooks must run.
 """
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app.web import health
+from app.web import health, icons
 from app.web.fragments import init_fragment_cache
 from app.web.hooks import register_hooks
 from app.web.permissions import init_permissions
@@ -33,3 +33,5 @@ def init_app(app: Flask) -> None:
     register_query_count(app)  # X-Query-Count for benchmarks, only with QUERY_COUNT_HEADER=1
     init_fragment_cache(app)
     app.register_blueprint(health.bp)
+    app.register_blueprint(icons.bp)
+    app.add_template_global(icons.THEME_COLOR, "theme_color")

@@ -9,7 +9,11 @@ from app.extensions import db
 from app.models import utcnow
 
 # Requests that say nothing about a user being around: polling, assets, health checks.
-QUIET_ENDPOINTS = frozenset({"static", "main.notifications", "health.healthz"})
+# Feeds are read by feed readers, so they are quiet too (and stay read-only).
+QUIET_ENDPOINTS = frozenset(
+    {"static", "main.notifications", "health.healthz", "icons.favicon", "icons.manifest"}
+    | {"feeds.user_feed", "feeds.tag_feed"}
+)
 
 
 def remember_locale() -> None:

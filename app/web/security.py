@@ -12,6 +12,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "img-src 'self' data: https://www.gravatar.com",
         "connect-src 'self'",
         "font-src 'self'",
+        "manifest-src 'self'",
         "object-src 'none'",
         "base-uri 'self'",
         "form-action 'self'",

@@ -55,11 +55,13 @@ def live_server(start_live_server) -> LiveServer:
 
 
 @pytest.fixture
-def open_page(browser) -> Iterator[Callable[..., Page]]:
+def open_page(browser, start_live_server) -> Iterator[Callable[..., Page]]:
     """Open pages of a site in fresh browser contexts (separate users); assert none of them had a problem.
 
     `open_page(base_url, expected_failures=None, **context_options)`: `expected_failures` is a part of
     the URLs whose error answers the test expects; context options are Playwright's (`locale=...`).
+    It is set up after the live servers, so its contexts close before they stop: what a page still
+    fetches after its load event (the icon) is aborted, never refused by a stopped server.
     """
     contexts: list[BrowserContext] = []
     watcher = PageProblems()

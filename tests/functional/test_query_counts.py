@@ -36,6 +36,8 @@ BUDGET = {
     "/settings/blocks": 4,
     "/api/blocks": 4,
     "/api/mutes": 4,
+    "/user/star/feed.atom": 3,  # the signed-in reader, the account, its posts (read as anyone reads them)
+    "/tag/word/feed.atom": 3,  # the signed-in reader, the tag's count, its posts with their authors
 }
 # The pages whose counts must not change when the reader blocks, mutes and is blocked by people.
 UNMOVED_BY_BOUNDARIES = ("/", "/index?page=2", "/explore", "/api/timeline?per_page=100")
