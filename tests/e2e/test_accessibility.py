@@ -1,4 +1,4 @@
-"""Every main page passes axe-core in Chromium: no serious or critical accessibility violation.
+"""Every main page passes axe-core in Chromium, light and dark: no serious or critical accessibility violation.
 
 axe-core comes from npm (`package.json`, installed by `npm ci` with the other front-end assets)
 and is read from `node_modules`, never from another host. The context bypasses the page's CSP
@@ -52,9 +52,10 @@ def community(live_server) -> dict:
         return {"thread": thread.id}
 
 
-def test_the_main_pages_have_no_serious_accessibility_violation(new_page, community):
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_main_pages_have_no_serious_accessibility_violation(new_page, community, scheme):
     assert AXE.is_file(), "axe-core is missing: run `npm ci` (make setup does)"
-    page = new_page(bypass_csp=True)
+    page = new_page(bypass_csp=True, color_scheme=scheme)
     sign_in(page, "ally")
     found = {}
     for path in PAGES:
