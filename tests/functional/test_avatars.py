@@ -70,6 +70,13 @@ def test_the_popup_messages_and_api_point_at_the_app(logged_in, john, client_as)
     assert data["_links"]["avatar"] == f"/avatar/{john.id}/{identicon.fingerprint(john.id)}.svg?s=128"
 
 
+def test_outside_a_request_the_url_is_the_same_path(app):
+    user = UserFactory()
+    outside = user.avatar(70)  # a shell, a command or a task: no request, no SERVER_NAME
+    with app.test_request_context():
+        assert user.avatar(70) == outside == f"/avatar/{user.id}/{identicon.fingerprint(user.id)}.svg?s=70"
+
+
 def test_cards_read_no_email_address(app):
     PostFactory(author=UserFactory(email="secret@example.com"))
     db.session.expunge_all()
