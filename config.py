@@ -118,6 +118,8 @@ class Config:
     # How long each worker keeps explore's list of the day's most used tags; 0 counts them every time.
     TRENDING_TAGS_SECONDS = env_int("TRENDING_TAGS_SECONDS", 60)
     SERVER_NAME = env_str("SERVER_NAME")
+    # Where avatars come from: "identicon" (drawn and served by the app) or "gravatar" (www.gravatar.com).
+    AVATAR_PROVIDER = env_str("AVATAR_PROVIDER", "identicon")
 
     MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 1024 * 1024)
     SESSION_COOKIE_HTTPONLY = True

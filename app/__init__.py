@@ -13,6 +13,7 @@ from flask_login import current_user
 from app import (
     api,
     auth,
+    avatars,
     boundaries,
     cli,
     conversations,
@@ -108,15 +109,16 @@ def _tune_sqlite(dbapi_connection, connection_record) -> None:
 
 
 def register_services(app: Flask) -> None:
-    """Give the app its search, background-task and translation services."""
+    """Give the app its search, background-task, translation, conversation and avatar services."""
     search.init_app(app)
     tasks.init_app(app)
     translate.init_app(app)
     conversations.init_app(app)
+    avatars.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
-    """Mount the errors, auth, main, social, settings, moderation, feeds and api blueprints."""
+    """Mount the errors, auth, main, social, settings, moderation, feeds, avatars and api blueprints."""
     app.register_blueprint(errors.bp)
     app.register_blueprint(auth.bp, url_prefix="/auth")
     app.register_blueprint(main.bp)
@@ -125,6 +127,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(moderation_pages.bp)
     app.register_blueprint(boundaries.bp)
     app.register_blueprint(feeds.bp)
+    app.register_blueprint(avatars.bp)
     app.register_blueprint(api.bp, url_prefix="/api")
     # The API authenticates with tokens, not cookies, so it needs no CSRF token.
     csrf.exempt(api.bp)

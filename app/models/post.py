@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Optional
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask import current_app
 
 from app.extensions import db
 from app.models import visibility
@@ -106,7 +107,7 @@ class Post(SearchableMixin, PaginatedAPIMixin, db.Model):
         A reply's card needs only the name of the author it answers (`answered_name`): read in the
         same row, it spares the page query two joins of whole posts and users.
         """
-        return _card_options()
+        return _card_options(current_app.extensions["avatars"].sources)
 
     @classmethod
     def fetch_page(cls, query: sa.Select, limit: int, offset: int) -> list["Post"]:
@@ -152,7 +153,8 @@ class Post(SearchableMixin, PaginatedAPIMixin, db.Model):
     def card_key(self, locale: str, offer_translation: bool, mount: str) -> tuple:
         """Return the fragment-cache key of this post's card: everything its cached part shows.
 
-        The post itself (posts are never edited), its author's name and email (the avatar), the
+        The post itself (posts are never edited), its author's name and what the avatar is made
+        from (the id for the app's identicons, the email for Gravatar: `User.avatar_source`), the
         name of the author it answers, the current names of the users it mentions, the reader's
         language, whether a "Translate" link is offered, and the path the app is mounted at (every
         link starts with it). Counts and the reader's own likes are outside it. See `_post.html`.
@@ -160,7 +162,8 @@ class Post(SearchableMixin, PaginatedAPIMixin, db.Model):
         author = self.author
         answered = None if self.in_reply_to_id is None else (self.in_reply_to_id, self.answered_name)
         mentioned = tuple(sorted(self.mentioned.items()))
-        return ("post", self.id, author.username, author.email, answered, mentioned, locale, offer_translation, mount)
+        avatar = author.avatar_source()
+        return ("post", self.id, author.username, avatar, answered, mentioned, locale, offer_translation, mount)
 
 
 def _count_post(mapper, connection, post: Post) -> None:
@@ -205,12 +208,13 @@ def _visible_clause(reader_id: int, tombstones: bool) -> sa.ColumnElement[bool]:
 
 
 @functools.cache
-def _card_options() -> tuple:
+def _card_options(avatar_sources: tuple[str, ...]) -> tuple:
     """The loader options of `Post.card_options`, built on first use (once every model is mapped).
 
-    Loader options are immutable, so one set serves every page; building them cost each page about 0.1 ms.
+    Loader options are immutable, so one set per avatar provider serves every page; building them
+    cost each page about 0.1 ms.
     """
-    author = so.joinedload(Post.author).load_only(*_card_author_columns())
+    author = so.joinedload(Post.author).load_only(*_card_author_columns(avatar_sources))
     return (
         author,
         so.undefer(Post.answered_name),
@@ -218,10 +222,16 @@ def _card_options() -> tuple:
     )
 
 
-def _card_author_columns() -> tuple:
-    """What a card shows of its author: the name and what the avatar is made from (not the whole row)."""
+def _card_author_columns(avatar_sources: tuple[str, ...]) -> tuple:
+    """What a card shows of its author: the name and what the avatar is made from (not the whole row).
+
+    `avatar_sources` are the provider's (app.avatars): the id for the app's own pictures, so a card
+    reads no email address unless Gravatar needs it.
+    """
     user = Post.author.property.mapper.class_
-    return user.id, user.username, user.email
+    columns = {"id": user.id, "username": user.username}
+    columns.update((name, getattr(user, name)) for name in avatar_sources)
+    return tuple(columns.values())
 
 
 sa.event.listen(Post, "after_insert", _count_post)

@@ -241,9 +241,15 @@ class User(PaginatedAPIMixin, UserMixin, db.Model):
         return user
 
     def avatar(self, size: int) -> str:
-        """Return the Gravatar URL of this user's picture at `size` pixels."""
-        digest = hashlib.md5(self.email.lower().encode("utf-8")).hexdigest()
-        return f"https://www.gravatar.com/avatar/{digest}?d=identicon&s={size}"
+        """Return the URL of this user's picture at `size` pixels, from the configured provider.
+
+        By default the app's own identicon (app.avatars); Gravatar's with AVATAR_PROVIDER=gravatar.
+        """
+        return current_app.extensions["avatars"].url(self, size)
+
+    def avatar_source(self) -> tuple:
+        """Return what this user's picture URL is made from: a cached card showing it is keyed by it."""
+        return tuple(getattr(self, name) for name in current_app.extensions["avatars"].sources)
 
     # Follows
 

@@ -1,24 +1,34 @@
 """Security helpers: safe redirects and response headers."""
 
+from functools import cache
 from urllib.parse import urlsplit
 
 from flask import Response
 
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data: https://www.gravatar.com",
-        "connect-src 'self'",
-        "font-src 'self'",
-        "manifest-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
+from app import avatars
+
+
+@cache
+def content_security_policy(image_hosts: tuple[str, ...] = ()) -> str:
+    """Return the policy of every page; `image_hosts` are the other hosts pictures may come from.
+
+    Pictures come from the site itself unless the avatar provider names another host (Gravatar).
+    """
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self' 'unsafe-inline'",
+            " ".join(["img-src 'self' data:", *image_hosts]),
+            "connect-src 'self'",
+            "font-src 'self'",
+            "manifest-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
 
 
 def is_safe_next(target: str | None) -> bool:
@@ -33,7 +43,7 @@ def is_safe_next(target: str | None) -> bool:
 
 def add_security_headers(response: Response) -> Response:
     """Add the CSP and the other hardening headers to every response."""
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("Content-Security-Policy", content_security_policy(avatars.image_hosts()))
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")

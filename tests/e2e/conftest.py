@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 
-from tests.support.browser import CSP_REPORTER, PageProblems, launch_chromium, serve_stand_in_avatars
+from tests.support.browser import CSP_REPORTER, PageProblems, launch_chromium, refuse_other_hosts
 from tests.support.live_server import LiveServer, live_app, serve
 
 
@@ -69,7 +69,7 @@ def open_page(browser, start_live_server) -> Iterator[Callable[..., Page]]:
     def open_(base_url: str, expected_failures: str | None = None, **context_options) -> Page:
         context = browser.new_context(base_url=base_url, **context_options)
         context.set_default_timeout(10_000)
-        serve_stand_in_avatars(context)
+        refuse_other_hosts(context)
         context.add_init_script(CSP_REPORTER)
         contexts.append(context)
         page = context.new_page()

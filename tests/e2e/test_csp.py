@@ -7,7 +7,7 @@ import pytest
 from werkzeug.wrappers import Request, Response
 
 from app.extensions import db
-from tests.support.browser import serve_stand_in_avatars
+from tests.support.browser import refuse_other_hosts
 from tests.support.factories import DEFAULT_PASSWORD
 from tests.support.hostile import XSS, XSS_ATTR, seed_hostile_content
 from tests.support.live_server import live_app, serve
@@ -72,7 +72,7 @@ def test_no_page_violates_the_csp_and_no_user_text_runs(browser, site):
     base, token = site
     context = browser.new_context(base_url=base)
     context.set_default_timeout(10_000)
-    serve_stand_in_avatars(context)
+    refuse_other_hosts(context)
     context.add_init_script(RECORD_VIOLATIONS)
     page = context.new_page()
     watch = Watch(page)

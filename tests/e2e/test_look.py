@@ -10,9 +10,6 @@ from app.extensions import db
 from app.models import User
 from tests.e2e.test_conversations import in_app, seed_users, sign_in
 
-# Avatars still come from Gravatar (answered locally by the stand-in) until the app draws its own:
-# the generated avatars' branch should empty this set.
-AVATAR_HOSTS = {"www.gravatar.com"}
 # Bootstrap 5.3's body background in each colour mode.
 BODY_BACKGROUND = {"light": "rgb(255, 255, 255)", "dark": "rgb(33, 37, 41)"}
 
@@ -88,7 +85,7 @@ def test_the_main_pages_request_nothing_from_another_host(new_page, live_server)
         expect(page.locator("html")).to_have_attribute("data-bs-theme", "dark")
     site = urlsplit(live_server.url).netloc
     elsewhere = {url for url in requested if urlsplit(url).scheme != "data" and urlsplit(url).netloc != site}
-    assert {urlsplit(url).netloc for url in elsewhere} <= AVATAR_HOSTS, sorted(elsewhere)
+    assert elsewhere == set(), sorted(elsewhere)  # avatars included: the app draws its own
     assert any("/static/js/theme.js" in url for url in requested)
 
 

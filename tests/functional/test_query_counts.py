@@ -38,6 +38,7 @@ BUDGET = {
     "/api/mutes": 4,
     "/user/star/feed.atom": 3,  # the signed-in reader, the account, its posts (read as anyone reads them)
     "/tag/word/feed.atom": 3,  # the signed-in reader, the tag's count, its posts with their authors
+    "{avatar}": 0,  # an identicon is drawn from the id in its URL alone
 }
 # The pages whose counts must not change when the reader blocks, mutes and is blocked by people.
 UNMOVED_BY_BOUNDARIES = ("/", "/index?page=2", "/explore", "/api/timeline?per_page=100")
@@ -95,6 +96,7 @@ def build_site(rows: int, boundaries: bool = True):
         app.config["STAR_ID"] = star.id
         app.config["THREAD_ID"] = thread.id
         app.config["CONFIRM_TOKEN"] = confirmation.make_token(reader, reader.email)
+        app.config["STAR_AVATAR"] = star.avatar(70)
     return app
 
 
@@ -105,7 +107,10 @@ def query_counts(app, paths=BUDGET) -> dict[str, int]:
     counts = {}
     for path in paths:
         url = path.format(
-            star=app.config["STAR_ID"], thread=app.config["THREAD_ID"], confirm=app.config["CONFIRM_TOKEN"]
+            star=app.config["STAR_ID"],
+            thread=app.config["THREAD_ID"],
+            confirm=app.config["CONFIRM_TOKEN"],
+            avatar=app.config["STAR_AVATAR"],
         )
         headers = {"Authorization": f"Bearer {token}"} if url.startswith("/api/") else {}
         client.get(url, headers=headers)  # warm: last_seen and read markers settle first

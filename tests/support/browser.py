@@ -1,9 +1,9 @@
-"""What every browser test shares: Debian's Chromium, a stand-in avatar, a page watcher, and the site's forms."""
+"""What every browser test shares: Debian's Chromium, a page watcher, and the site's forms."""
 
-import base64
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
@@ -19,16 +19,15 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-# A 1x1 transparent PNG, served in place of Gravatar (the network is unreachable from the tests).
-TINY_PNG = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
-)
 # Report Content-Security-Policy violations as console errors, with what was blocked.
 CSP_REPORTER = """
 document.addEventListener('securitypolicyviolation', function (event) {
   console.error('CSP violation: ' + event.violatedDirective + ' blocked ' + (event.blockedURI || 'inline code'));
 });
 """
+
+# The test servers' hosts; a page asks nothing of any other.
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost"})
 
 PASSWORD = "correct horse battery staple"
 HOME = re.compile(r"^http://127\.0\.0\.1:\d+/(index)?$")
@@ -48,11 +47,17 @@ def launch_chromium() -> Iterator[Browser]:
         playwright.stop()
 
 
-def serve_stand_in_avatars(context: BrowserContext) -> None:
-    """Answer Gravatar requests locally so they are neither slow nor failed requests."""
-    context.route(
-        "https://www.gravatar.com/**", lambda route: route.fulfill(status=200, content_type="image/png", body=TINY_PNG)
-    )
+def refuse_other_hosts(context: BrowserContext) -> None:
+    """Fail every request to a host other than the local test servers: pages must need no other site.
+
+    A refused request is a failed request, so `PageProblems` reports it.
+    """
+    context.route(_elsewhere, lambda route: route.abort("blockedbyclient"))
+
+
+def _elsewhere(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https", "ws", "wss") and parts.hostname not in LOCAL_HOSTS
 
 
 def is_real_failure(request) -> bool:

@@ -1,5 +1,6 @@
 """The models of SPEC §3, on `any_db_app`: SQLite here, PostgreSQL again in tests/integration/postgres."""
 
+import re
 import time
 import uuid
 from datetime import UTC, datetime, timedelta, timezone
@@ -12,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import Message, Notification, PaginatedAPIMixin, Post, Task, User, utcnow
-from tests.support.apps import counting_queries
+from tests.support.apps import counting_queries, make_app
 from tests.support.factories import DEFAULT_PASSWORD, MessageFactory, PostFactory, UserFactory
 
 pytestmark = pytest.mark.usefixtures("any_db_app")
@@ -58,10 +59,20 @@ def test_check_password_is_false_for_a_user_without_password():
     assert not user.check_password("anything")
 
 
-def test_avatar_is_gravatar_identicon_of_lowercased_email_md5():
+def test_avatar_is_the_apps_own_picture_of_the_id_not_the_email():
     user = UserFactory(username="john", email="John@Example.COM")
-    assert user.avatar(128) == ("https://www.gravatar.com/avatar/d4c74594d841139328695756648b6bd6?d=identicon&s=128")
-    assert user.avatar(36).endswith("?d=identicon&s=36")
+    url = user.avatar(128)
+    assert re.fullmatch(rf"/avatar/{user.id}/[0-9a-f]{{12}}\.svg\?s=128", url), url
+    user.email = "someone.else@example.com"
+    assert user.avatar(128) == url
+    assert user.avatar(36) == url.replace("s=128", "s=36")
+
+
+def test_avatar_with_gravatar_is_the_gravatar_identicon_of_lowercased_email_md5():
+    with make_app(AVATAR_PROVIDER="gravatar").app_context():
+        user = User(username="john", email="John@Example.COM")
+        assert user.avatar(128) == "https://www.gravatar.com/avatar/d4c74594d841139328695756648b6bd6?d=identicon&s=128"
+        assert user.avatar(36).endswith("?d=identicon&s=36")
 
 
 def test_repr_shows_username():
