@@ -18,6 +18,8 @@ from app import (
     conversations,
     errors,
     main,
+    media,
+    media_files,
     models,
     moderation_pages,
     search,
@@ -107,15 +109,16 @@ def _tune_sqlite(dbapi_connection, connection_record) -> None:
 
 
 def register_services(app: Flask) -> None:
-    """Give the app its search, background-task and translation services."""
+    """Give the app its search, background-task, translation and media services."""
     search.init_app(app)
     tasks.init_app(app)
     translate.init_app(app)
     conversations.init_app(app)
+    media.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
-    """Mount the errors, auth, main, social, settings, moderation and api blueprints."""
+    """Mount the errors, auth, main, social, settings, moderation, media files and api blueprints."""
     app.register_blueprint(errors.bp)
     app.register_blueprint(auth.bp, url_prefix="/auth")
     app.register_blueprint(main.bp)
@@ -123,6 +126,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(settings.bp, url_prefix="/settings")
     app.register_blueprint(moderation_pages.bp)
     app.register_blueprint(boundaries.bp)
+    app.register_blueprint(media_files.bp)
     app.register_blueprint(api.bp, url_prefix="/api")
     # The API authenticates with tokens, not cookies, so it needs no CSRF token.
     csrf.exempt(api.bp)
