@@ -23,7 +23,7 @@ from app.media import processing
 from app.media.processing import MediaError
 from app.media.storage import LocalStorage, S3Storage, Storage
 from app.models import Media, Post, User, utcnow
-from app.models.media import MAX_ALT_LENGTH, MAX_PER_POST, VARIANTS, file_name, new_key
+from app.models.media import MAX_ALT_LENGTH, MAX_PER_POST, VARIANTS, extension_of, file_name, new_key
 
 CHUNK = 500
 log = logging.getLogger(__name__)
@@ -237,11 +237,7 @@ def _delete_where(condition: sa.ColumnElement[bool]) -> int:
     rows = db.session.execute(sa.select(Media.key, Media.content_type).where(condition)).all()
     if not rows:
         return 0
-    names = [
-        file_name(key, variant, "png" if content_type == "image/png" else "jpg")
-        for key, content_type in rows
-        for variant in VARIANTS
-    ]
+    names = [file_name(key, variant, extension_of(content_type)) for key, content_type in rows for variant in VARIANTS]
     session = db.session()
     session.info.setdefault(_DOOMED, []).append((storage(), names))
     session.execute(sa.delete(Media).where(condition).execution_options(synchronize_session=False))

@@ -9,6 +9,7 @@ from app import media
 from app.extensions import db
 from app.media.storage import LocalStorage
 from app.models import Media, User
+from app.models.media import extension_of, file_name
 
 bp = Blueprint("media_files", __name__)
 
@@ -29,27 +30,26 @@ def file(key: str, variant: str):
     ).first()
     if found is None:
         abort(404)
-    row = Media(key=found.key, content_type=found.content_type)
-    name = row.file_name(variant)
+    name = file_name(found.key, variant, extension_of(found.content_type))
     service = media.service()
     storage = service.storage
     public_url = storage.public_url(name)
     if public_url is not None:
         return redirect(public_url, 302)
     if service.accel_prefix:
-        response = Response(content_type=row.content_type)
+        response = Response(content_type=found.content_type)
         response.headers["X-Accel-Redirect"] = service.accel_prefix.rstrip("/") + "/" + name
     elif isinstance(storage, LocalStorage):
         path = storage.path(name)
         if not path.is_file():
             abort(404)
-        response = send_file(path, mimetype=row.content_type, conditional=True, etag=True)
+        response = send_file(path, mimetype=found.content_type, conditional=True, etag=True)
     else:
         try:
             data = storage.read(name)
         except FileNotFoundError:
             abort(404)
-        response = Response(data, content_type=row.content_type)
+        response = Response(data, content_type=found.content_type)
     response.headers["Cache-Control"] = CACHE_CONTROL
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

@@ -59,7 +59,7 @@ class Media(db.Model):
 
     @property
     def extension(self) -> str:
-        return "png" if self.content_type == "image/png" else "jpg"
+        return extension_of(self.content_type)
 
     def file_name(self, variant: str) -> str:
         """Return the storage name of one variant ("original" or "preview")."""
@@ -68,6 +68,11 @@ class Media(db.Model):
     @property
     def file_names(self) -> list[str]:
         return [self.file_name(variant) for variant in VARIANTS]
+
+
+def extension_of(content_type: str) -> str:
+    """Return the file extension of a stored content type (image/png or image/jpeg)."""
+    return "png" if content_type == "image/png" else "jpg"
 
 
 def file_name(key: str, variant: str, extension: str) -> str:
