@@ -72,7 +72,10 @@ def process(data: bytes, max_bytes: int, max_pixels: int, preview_size: int = 10
             image = _decode(data, max_pixels)
     except (Image.DecompressionBombWarning, Image.DecompressionBombError):
         raise _too_many_pixels(max_pixels) from None
-    upright = _clean_copy(image)
+    try:
+        upright = _clean_copy(image)
+    except (OSError, ValueError):  # a mode Pillow decodes but cannot turn into RGB
+        raise NotAnImage from None
     content_type, save = _encoder(image.format, upright)
     original = save(upright)
     preview = original

@@ -120,21 +120,18 @@ def store(owner: User, file_bytes: bytes, alt: str) -> Media:
     )
     row.key = new_key()
     session = db.session()
-    written = session.info.setdefault(_WRITTEN, [])
-    for variant, data in (("original", image.original), ("preview", image.preview)):
-        name = row.file_name(variant)
-        written.append((media.storage, name))
-        try:
-            media.storage.save(name, data, image.content_type)
-        except Exception:
-            _remove_written(session)
-            raise
-    session.add(row)
+    names: list[str] = []
     try:
+        for variant, data in (("original", image.original), ("preview", image.preview)):
+            names.append(row.file_name(variant))
+            media.storage.save(names[-1], data, image.content_type)
+        session.add(row)
         session.flush()
     except Exception:
-        _remove_written(session)
+        _discard(media.storage, names)
         raise
+    # From now on the transaction decides: a rollback removes them (`_after_soft_rollback`).
+    session.info.setdefault(_WRITTEN, []).append((media.storage, names))
     return row
 
 
@@ -220,7 +217,6 @@ def prune(older_than: timedelta = timedelta(days=1)) -> PruneReport:
         orphans = [name for key in keys if key not in known for name in keys_of[key]]
         storage().delete(orphans)
         report.orphan_files.extend(orphans)
-    db.session.rollback()
     return report
 
 
@@ -244,21 +240,23 @@ def _delete_where(condition: sa.ColumnElement[bool]) -> int:
     return len(rows)
 
 
+def _discard(where: Storage, names: list[str]) -> None:
+    """Remove files whose row will never be; a failure leaves orphans for `flask media prune`."""
+    try:
+        where.delete(names)
+    except Exception:  # noqa: BLE001 - the caller's own error is the one to report
+        log.exception("could not remove the media files %s", ", ".join(names))
+
+
 def _remove_written(session: so.Session) -> None:
-    for store_, name in session.info.pop(_WRITTEN, []):
-        try:
-            store_.delete([name])
-        except Exception:  # noqa: BLE001 - an orphan is left for `flask media prune`
-            log.exception("could not remove the media file %s", name)
+    for where, names in session.info.pop(_WRITTEN, []):
+        _discard(where, names)
 
 
 def _after_commit(session: so.Session) -> None:
     session.info.pop(_WRITTEN, None)
-    for store_, names in session.info.pop(_DOOMED, []):
-        try:
-            store_.delete(names)
-        except Exception:  # noqa: BLE001 - the rows are gone; `flask media prune` retries the files
-            log.exception("could not remove %d media files", len(names))
+    for where, names in session.info.pop(_DOOMED, []):
+        _discard(where, names)  # the rows are gone: `flask media prune` retries what is left
 
 
 def _after_soft_rollback(session: so.Session, previous_transaction: so.SessionTransaction) -> None:

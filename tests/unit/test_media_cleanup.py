@@ -82,6 +82,22 @@ def test_a_database_failure_while_storing_removes_the_files(uploads, monkeypatch
     assert files(uploads) == set()
 
 
+def test_a_failed_upload_leaves_the_earlier_uploads_of_its_transaction_alone(uploads, monkeypatch):
+    owner = UserFactory()
+    first = media.store(owner, image_bytes(), "the first of two")
+    storage = media.storage()
+
+    def full_disk(name, data, content_type):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(storage, "save", full_disk)
+    with pytest.raises(OSError):
+        media.store(owner, image_bytes(), "the second")
+    db.session.commit()
+    assert files(uploads) == set(first.file_names)
+    assert count_rows(Media) == 1
+
+
 def test_attach_keeps_the_order_given(uploads):
     author = UserFactory()
     rows = [upload(author, f"picture {n}") for n in range(3)]
