@@ -1,4 +1,7 @@
-"""Images follow their rows: attaching, deleting a post or an account, rollbacks and `flask media prune`."""
+"""Images follow their rows: attaching, deleting a post or an account, rollbacks and `flask media prune`.
+
+Runs on SQLite here and on PostgreSQL in tests/integration/postgres/test_media_cleanup.py.
+"""
 
 import os
 from datetime import timedelta
@@ -9,7 +12,7 @@ import sqlalchemy as sa
 from app import accounts, conversations, media
 from app.extensions import db
 from app.models import Media, Post, User, utcnow
-from tests.support.apps import count_rows
+from tests.support.apps import count_rows, make_app, reset_database
 from tests.support.factories import UserFactory
 from tests.support.images import image_bytes
 
@@ -17,9 +20,18 @@ pytestmark = pytest.mark.usefixtures("request_ctx")
 
 
 @pytest.fixture
-def request_ctx(media_app):
-    with media_app.test_request_context():
-        yield media_app
+def cleanup_app(database_url, uploads):
+    """The app on this folder's database (`database_url`), its image files in `uploads`."""
+    app = make_app(database_url, UPLOAD_DIR=str(uploads))
+    with app.app_context():
+        yield app
+    reset_database(app)
+
+
+@pytest.fixture
+def request_ctx(cleanup_app):
+    with cleanup_app.test_request_context():
+        yield cleanup_app
 
 
 def files(uploads) -> set[str]:
@@ -210,17 +222,17 @@ def test_prune_removes_old_unattached_images_and_old_orphan_files(uploads):
     assert count_rows(Media) == 2
 
 
-def test_flask_media_prune_prints_what_it_removed(media_app, uploads):
+def test_flask_media_prune_prints_what_it_removed(cleanup_app, uploads):
     row = upload(UserFactory(), "forgotten")
     age(row, uploads, 2)
     key = row.key
     (uploads / "OrphanOrphanOrphan0000-preview.png").write_bytes(b"left over")
     make_old(uploads / "OrphanOrphanOrphan0000-preview.png", 2)
-    result = media_app.test_cli_runner().invoke(args=["media", "prune"])
+    result = cleanup_app.test_cli_runner().invoke(args=["media", "prune"])
     assert result.exit_code == 0, result.output
     assert f"removed unattached image {key}" in result.output
     assert "removed orphan file OrphanOrphanOrphan0000-preview.png" in result.output
     assert "Removed 1 unattached image(s) and 1 orphan file(s)." in result.output
     assert files(uploads) == set()
-    again = media_app.test_cli_runner().invoke(args=["media", "prune"])
+    again = cleanup_app.test_cli_runner().invoke(args=["media", "prune"])
     assert "Removed 0 unattached image(s) and 0 orphan file(s)." in again.output
