@@ -33,16 +33,18 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PATH=/opt/venv/bin:$PATH \
     FLASK_APP=microblog.py \
     LOG_TO_STDOUT=1 \
+    UPLOAD_DIR=/data/uploads \
     HOST=0.0.0.0 \
     PORT=8000
 RUN groupadd --system --gid 10001 microblog \
  && useradd --system --uid 10001 --gid microblog --home-dir /home/microblog --create-home microblog \
- && mkdir -p /data \
- && chown microblog:microblog /data
+ && mkdir -p /data/uploads \
+ && chown -R microblog:microblog /data
 WORKDIR /srv/microblog
 COPY --from=build /opt/venv /opt/venv
 # Code is owned by root and read-only for the app user; only the catalogues (boot.sh recompiles them)
-# and /data (a SQLite file, if you use one: DATABASE_URL=sqlite:////data/app.db) are writable.
+# and /data (a SQLite file, if you use one: DATABASE_URL=sqlite:////data/app.db; the images on posts,
+# UPLOAD_DIR=/data/uploads, unless S3_BUCKET is set) are writable.
 COPY app app
 COPY migrations migrations
 COPY microblog.py config.py babel.cfg .flaskenv gunicorn.conf.py boot.sh ./

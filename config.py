@@ -149,5 +149,22 @@ class Config:
     QUERY_COUNT_HEADER = env_bool("QUERY_COUNT_HEADER")
     # Seconds between two `last_seen` writes for one user.
     LAST_SEEN_INTERVAL = 60
+    # Images on posts (app.media): the local directory, or an S3-compatible bucket when S3_BUCKET is set.
+    # UPLOAD_DIR is relative to the project folder unless absolute (unset: instance/uploads).
+    UPLOAD_DIR = env_str("UPLOAD_DIR")
+    S3_BUCKET = env_str("S3_BUCKET")
+    S3_ENDPOINT_URL = env_str("S3_ENDPOINT_URL")
+    S3_REGION = env_str("S3_REGION")
+    S3_ACCESS_KEY_ID = env_str("S3_ACCESS_KEY_ID")
+    S3_SECRET_ACCESS_KEY = env_str("S3_SECRET_ACCESS_KEY")
+    # Where the bucket's objects are public (a CDN or the bucket's website): /media/... redirects there.
+    S3_PUBLIC_URL = env_str("S3_PUBLIC_URL")
+    S3_PREFIX = env_str("S3_PREFIX", "")
+    MAX_IMAGE_BYTES = env_int("MAX_IMAGE_BYTES", 8 * 1024 * 1024)
+    MAX_IMAGE_PIXELS = env_int("MAX_IMAGE_PIXELS", 40_000_000)
+    MEDIA_PREVIEW_SIZE = env_int("MEDIA_PREVIEW_SIZE", 1024)
+    # Behind nginx: the internal location serving UPLOAD_DIR (e.g. /_uploads/); the app then checks
+    # each request and answers with X-Accel-Redirect, and nginx sends the file.
+    MEDIA_ACCEL_REDIRECT = env_str("MEDIA_ACCEL_REDIRECT")
     # Seconds after which a task with no progress is reported as failed.
     TASK_STALE_AFTER = env_int("TASK_STALE_AFTER", 600)

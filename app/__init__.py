@@ -20,6 +20,8 @@ from app import (
     errors,
     feeds,
     main,
+    media,
+    media_files,
     models,
     moderation_pages,
     search,
@@ -109,16 +111,17 @@ def _tune_sqlite(dbapi_connection, connection_record) -> None:
 
 
 def register_services(app: Flask) -> None:
-    """Give the app its search, background-task, translation, conversation and avatar services."""
+    """Give the app its search, background-task, translation, conversation, avatar and media services."""
     search.init_app(app)
     tasks.init_app(app)
     translate.init_app(app)
     conversations.init_app(app)
     avatars.init_app(app)
+    media.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
-    """Mount the errors, auth, main, social, settings, moderation, feeds, avatars and api blueprints."""
+    """Mount the errors, auth, main, social, settings, moderation, feeds, avatars, media files and api blueprints."""
     app.register_blueprint(errors.bp)
     app.register_blueprint(auth.bp, url_prefix="/auth")
     app.register_blueprint(main.bp)
@@ -128,6 +131,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(boundaries.bp)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(avatars.bp)
+    app.register_blueprint(media_files.bp)
     app.register_blueprint(api.bp, url_prefix="/api")
     # The API authenticates with tokens, not cookies, so it needs no CSRF token.
     csrf.exempt(api.bp)

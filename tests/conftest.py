@@ -60,6 +60,21 @@ def request_ctx(any_db_app):
 
 
 @pytest.fixture
+def uploads(tmp_path):
+    """The folder the media tests' apps keep their image files in (this test's own)."""
+    return tmp_path / "uploads"
+
+
+@pytest.fixture
+def media_app(uploads):
+    """An app like `app`, whose image files go to `uploads` (app.media's local storage)."""
+    app = make_app(UPLOAD_DIR=str(uploads))
+    with app.app_context():
+        yield app
+        db.session.remove()
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

@@ -1,7 +1,8 @@
-"""Command-line tools: `flask translate`, `flask user`, `flask tasks`, `flask search` and `flask seed`."""
+"""Command-line tools: `flask translate`, `user`, `tasks`, `search`, `media` and `seed`."""
 
 from flask import Flask
 
+from app.cli.media import media_cli
 from app.cli.search import search_cli
 from app.cli.seed import seed_command
 from app.cli.tasks import tasks_cli
@@ -15,4 +16,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(user_cli)
     app.cli.add_command(tasks_cli)
     app.cli.add_command(search_cli)
+    app.cli.add_command(media_cli)
     app.cli.add_command(seed_command)

@@ -2,7 +2,7 @@
 
 import sqlalchemy as sa
 
-from app import safety
+from app import media, safety
 from app.conversations.counters import add_to
 from app.conversations.markup import find_mentions, find_tags
 from app.extensions import db
@@ -60,7 +60,7 @@ def _known_users(names: list[str]) -> list[User]:
 
 
 def delete(post: Post) -> None:
-    """Delete `post` and all that hangs on it (likes, reposts, tags, mentions, activity); the caller commits.
+    """Delete `post` and all that hangs on it (likes, reposts, tags, mentions, activity, images); the caller commits.
 
     A post with replies leaves a tombstone, so that its thread still holds together and reads
     "This post was deleted" in its place. A reply's parent counts one reply fewer.
@@ -72,6 +72,7 @@ def delete(post: Post) -> None:
     if post.in_reply_to_id is not None:
         add_to(Post.replies_count, post.in_reply_to_id, -1)
     _delete_reposts_of(post)
+    media.delete_for_posts([post.id])  # a tombstone keeps its row: its images go all the same
     if not post.replies_count:
         db.session.delete(post)  # the database cascades its likes, tags, mentions and activity
         return

@@ -2,6 +2,7 @@
 
 from app.models import visibility
 from app.models.activity import GROUPED_KINDS, Activity, ActivityKind
+from app.models.media import Media
 from app.models.message import Message
 from app.models.mixins import PaginatedAPIMixin, SearchableMixin
 from app.models.notification import Notification
@@ -30,6 +31,7 @@ __all__ = [
     "Like",
     "Mention",
     "PostTag",
+    "Media",
     "Message",
     "Notification",
     "PaginatedAPIMixin",

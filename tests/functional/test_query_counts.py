@@ -2,11 +2,12 @@
 
 import pytest
 
-from app import confirmation, conversations, moderation, safety
+from app import confirmation, conversations, media, moderation, safety
 from app.extensions import db
 from app.models import Message, Post, Role
 from tests.support.apps import make_app, reset_database
 from tests.support.factories import DEFAULT_PASSWORD, UserFactory
+from tests.support.images import image_bytes
 
 # The most queries each page may run; raising a number here should be a conscious decision.
 BUDGET = {
@@ -39,12 +40,13 @@ BUDGET = {
     "/user/star/feed.atom": 3,  # the signed-in reader, the account, its posts (read as anyone reads them)
     "/tag/word/feed.atom": 3,  # the signed-in reader, the tag's count, its posts with their authors
     "{avatar}": 0,  # an identicon is drawn from the id in its URL alone
+    "/media/{media}/preview": 2,  # the reader, then the image with its owner's suspension in one
 }
 # The pages whose counts must not change when the reader blocks, mutes and is blocked by people.
 UNMOVED_BY_BOUNDARIES = ("/", "/index?page=2", "/explore", "/api/timeline?per_page=100")
 
 
-def build_site(rows: int, boundaries: bool = True):
+def build_site(rows: int, upload_dir, boundaries: bool = True):
     """Return an app where 'reader' follows `rows` users who each wrote posts and messages.
 
     Each of them also answers the reader's post (naming the reader), tags a post, likes and
@@ -53,9 +55,10 @@ def build_site(rows: int, boundaries: bool = True):
     the reader's post, the star reports each answer, and the audit log has an entry per author.
     With `boundaries`, 3 × `rows` more users write a post and repost the star's: the reader
     blocks a third of them, mutes a third, and is blocked by the rest, so the settings pages
-    list a row per user and the timelines have posts to hide.
+    list a row per user and the timelines have posts to hide. The star's post carries images
+    (their files in `upload_dir`).
     """
-    app = make_app(QUERY_COUNT_HEADER=True, POSTS_PER_PAGE=5)
+    app = make_app(QUERY_COUNT_HEADER=True, POSTS_PER_PAGE=5, UPLOAD_DIR=str(upload_dir))
     with app.test_request_context():
         reader = UserFactory(username="reader", role=Role.ADMINISTRATOR)
         star = UserFactory(username="star")
@@ -77,6 +80,8 @@ def build_site(rows: int, boundaries: bool = True):
         db.session.commit()
         # Reposted by everyone, so it tops every timeline; it names the reader, so its card needs the mention query.
         starred = conversations.publish(star, "a word to @reader", "en")
+        images = [media.store(star, image_bytes("PNG"), f"picture {n}") for n in range(4)]
+        media.attach([image.id for image in images], starred, star)
         for author in authors[1:]:
             conversations.like(author, thread)
             conversations.like(author, starred)
@@ -95,6 +100,7 @@ def build_site(rows: int, boundaries: bool = True):
             db.session.commit()
         app.config["STAR_ID"] = star.id
         app.config["THREAD_ID"] = thread.id
+        app.config["MEDIA_KEY"] = images[0].key
         app.config["CONFIRM_TOKEN"] = confirmation.make_token(reader, reader.email)
         app.config["STAR_AVATAR"] = star.avatar(70)
     return app
@@ -111,18 +117,21 @@ def query_counts(app, paths=BUDGET) -> dict[str, int]:
             thread=app.config["THREAD_ID"],
             confirm=app.config["CONFIRM_TOKEN"],
             avatar=app.config["STAR_AVATAR"],
+            media=app.config["MEDIA_KEY"],
         )
         headers = {"Authorization": f"Bearer {token}"} if url.startswith("/api/") else {}
-        client.get(url, headers=headers)  # warm: last_seen and read markers settle first
+        client.get(url, headers=headers).close()  # warm: last_seen and read markers settle first
         response = client.get(url, headers=headers)
+        response.close()  # a served image's file
         assert response.status_code == 200, (url, response.status_code)
         counts[path] = int(response.headers["X-Query-Count"])
     return counts
 
 
 @pytest.fixture(scope="module")
-def small_and_large():
-    small_app, large_app = build_site(2), build_site(30)
+def small_and_large(tmp_path_factory):
+    small_app = build_site(2, tmp_path_factory.mktemp("small-uploads"))
+    large_app = build_site(30, tmp_path_factory.mktemp("large-uploads"))
     try:
         with small_app.app_context():
             small = query_counts(small_app)
@@ -146,9 +155,9 @@ def test_page_stays_within_its_query_budget(small_and_large, path):
     assert large[path] <= BUDGET[path], f"{path} ran {large[path]} queries (budget {BUDGET[path]})"
 
 
-def test_blocks_and_mutes_add_no_query_to_the_timelines(small_and_large):
+def test_blocks_and_mutes_add_no_query_to_the_timelines(small_and_large, tmp_path):
     _, large = small_and_large
-    plain_app = build_site(30, boundaries=False)
+    plain_app = build_site(30, tmp_path, boundaries=False)
     try:
         with plain_app.app_context():
             plain = query_counts(plain_app, UNMOVED_BY_BOUNDARIES)

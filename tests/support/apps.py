@@ -30,6 +30,8 @@ class TestConfig(Config):
     MS_TRANSLATOR_KEY = None
     LIBRETRANSLATE_URL = None
     SERVER_NAME = None
+    S3_BUCKET = None
+    MEDIA_ACCEL_REDIRECT = None
     LOG_TO_STDOUT = False
     TRENDING_TAGS_SECONDS = 0
     # Most tests sign in with fresh accounts; tests/functional/test_confirmation.py turns it on.
