@@ -12,6 +12,15 @@ USERNAME_PATTERN = re.compile(r"^[\w.\-]+$")
 NOT_PRINTABLE = frozenset({"Cc", "Cs", "Co", "Cn"})
 
 
+# The largest id an INTEGER primary key holds: a larger one in a URL is no row (and PostgreSQL would refuse it).
+MAX_ID = 2**31 - 1
+
+
+def is_valid_id(value: int) -> bool:
+    """Whether `value` can be a row's id: looking up a larger one would overflow the column."""
+    return 0 < value <= MAX_ID
+
+
 def is_valid_username(value: str) -> bool:
     """Return whether `value` is a well-formed username (1-64 allowed characters)."""
     # A name of dots alone ("." or "..") would make an unreachable /user/<name> URL.

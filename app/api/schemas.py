@@ -9,10 +9,9 @@ from marshmallow import RAISE, Schema, ValidationError, fields, missing, validat
 
 from app import conversations, models
 from app.pagination import MAX_PAGE
-from app.validators import is_printable, is_valid_username
+from app.validators import MAX_ID, is_printable, is_valid_username
 from app.web.urls import id_url
 
-MAX_ID = 2**31 - 1
 MAX_PER_PAGE = 100
 
 

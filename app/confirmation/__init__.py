@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from app.email import send_email
 from app.extensions import db
 from app.models import Role, User
+from app.validators import is_valid_id
 
 __all__ = [
     "Outcome",
@@ -75,7 +76,7 @@ def read_token(token: str) -> tuple[User, str] | None:
         user_id, address = int(payload["user"]), str(payload["email"])
     except (jwt.InvalidTokenError, KeyError, TypeError, ValueError):
         return None
-    user = db.session.get(User, user_id) if 0 < user_id <= 2**31 - 1 else None
+    user = db.session.get(User, user_id) if is_valid_id(user_id) else None
     if user is None or address not in (user.email, user.pending_email):
         return None
     return user, address

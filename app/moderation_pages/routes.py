@@ -11,6 +11,7 @@ from app.main.routes import get_user_or_404
 from app.models import Permission, Post, Report, ReportStatus, Role, User
 from app.moderation_pages.forms import ACTIONS, REASONS, ActionForm, EditAccountForm, ReportForm
 from app.pagination import paginate_request
+from app.validators import is_valid_id
 from app.web.permissions import permission_required
 
 bp = Blueprint("moderation", __name__)
@@ -26,7 +27,7 @@ PER_PAGE = 20
 @login_required
 def report_post(id: int):
     """Report a post to the moderators, with a reason and an optional comment."""
-    post = db.session.get(Post, id) if id <= 2**31 - 1 else None
+    post = db.session.get(Post, id) if is_valid_id(id) else None
     if post is None or post.shown.is_deleted:
         abort(404)
     post = post.shown
@@ -86,7 +87,7 @@ def queue():
 
 
 def _open_report_or_404(id: int) -> Report:
-    report = db.session.get(Report, id) if id <= 2**31 - 1 else None
+    report = db.session.get(Report, id) if is_valid_id(id) else None
     if report is None or report.status != ReportStatus.OPEN:
         abort(404)
     return report
@@ -156,7 +157,7 @@ def suspended():
 @permission_required(Permission.MODERATE)
 def lift_suspension(id: int):
     """Let a suspended account sign in again."""
-    user = db.session.get(User, id) if id <= 2**31 - 1 else None
+    user = db.session.get(User, id) if is_valid_id(id) else None
     if user is None or not user.is_suspended:
         abort(404)
     return _acted(

@@ -8,6 +8,7 @@ from app import accounts, twofactor
 from app.extensions import db, limiter
 from app.models import Permission, User
 from app.settings.forms import ConfirmForm, DeleteAccountForm, DisableTwoFactorForm, EnableTwoFactorForm
+from app.validators import is_valid_id
 from app.web.permissions import permission_required
 
 bp = Blueprint("settings", __name__)
@@ -44,7 +45,7 @@ def delete_user(id: int):
     """An administrator deletes someone's account (from the moderation pages)."""
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    user = db.session.get(User, id) if id <= 2**31 - 1 else None
+    user = db.session.get(User, id) if is_valid_id(id) else None
     if user is None:
         abort(404)
     if user.id == current_user.id:

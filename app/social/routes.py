@@ -11,6 +11,7 @@ from app.pagination import page_arg, paginate_request
 from app.social.entries import PostEntries
 from app.social.forms import ReplyForm
 from app.translate import detect_language
+from app.validators import is_valid_id
 from app.web.security import is_safe_next
 
 bp = Blueprint("social", __name__)
@@ -26,7 +27,7 @@ def post_or_404(id: int) -> Post:
     Also 404 when the post shown (the reposted one, for a repost) is by someone who blocks the
     reader or whom the reader blocks, or by a suspended account.
     """
-    post = db.session.get(Post, id) if id <= 2**31 - 1 else None
+    post = db.session.get(Post, id) if is_valid_id(id) else None
     if post is None or not all(safety.may_reach(current_user, p.author) for p in {post, post.shown}):
         abort(404)
     return post
