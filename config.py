@@ -162,6 +162,8 @@ class Config:
     S3_PREFIX = env_str("S3_PREFIX", "")
     MAX_IMAGE_BYTES = env_int("MAX_IMAGE_BYTES", 8 * 1024 * 1024)
     MAX_IMAGE_PIXELS = env_int("MAX_IMAGE_PIXELS", 40_000_000)
+    # The body limit of the views that take images (app.web.uploads): a post's four, plus its text.
+    MAX_UPLOAD_LENGTH = env_int("MAX_UPLOAD_LENGTH", 4 * MAX_IMAGE_BYTES + 1024 * 1024)
     MEDIA_PREVIEW_SIZE = env_int("MEDIA_PREVIEW_SIZE", 1024)
     # Behind nginx: the internal location serving UPLOAD_DIR (e.g. /_uploads/); the app then checks
     # each request and answers with X-Accel-Redirect, and nginx sends the file.

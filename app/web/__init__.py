@@ -1,8 +1,9 @@
 """Request plumbing: what every request goes through, whichever blueprint serves it.
 
 Request ids and log lines, the reader's language and `last_seen`, security headers, fingerprinted
-static URLs, the optional `X-Query-Count` header, the cache of rendered post cards, the permission
-helpers of templates, `/healthz`, and the icon and app manifest at their fixed URLs.
+static URLs, the optional `X-Query-Count` header, the cache of rendered post cards, the bigger body
+limit of upload views, the permission helpers of templates, `/healthz`, and the icon and app manifest
+at their fixed URLs.
 `init_app` installs all of it, in the order the hooks must run.
 """
 
@@ -17,6 +18,7 @@ from app.web.query_count import register_query_count
 from app.web.request_log import register_request_logging
 from app.web.security import add_security_headers
 from app.web.static_files import register_static_fingerprints
+from app.web.uploads import init_uploads
 
 
 def init_app(app: Flask) -> None:
@@ -32,6 +34,7 @@ def init_app(app: Flask) -> None:
     register_static_fingerprints(app)
     register_query_count(app)  # X-Query-Count for benchmarks, only with QUERY_COUNT_HEADER=1
     init_fragment_cache(app)
+    init_uploads(app)  # the views marked accepts_uploads take bodies up to MAX_UPLOAD_LENGTH
     app.register_blueprint(health.bp)
     app.register_blueprint(icons.bp)
     app.add_template_global(icons.THEME_COLOR, "theme_color")
