@@ -83,7 +83,7 @@ def delete(post: Post) -> None:
     post.author = None
     post.body = ""
     post.language = None
-    post.likes_count = post.reposts_count = 0
+    post.likes_count = post.reposts_count = post.media_count = 0
 
 
 def _delete_reposts_of(post: Post) -> None:

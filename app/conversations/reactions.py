@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from app import media
 from app.conversations.counters import add_to
 from app.extensions import db
 from app.models import ActivityKind, Like, Mention, Post, User
@@ -96,16 +97,21 @@ def _refreshed(post: Post, user: User) -> Post:
 
 
 def annotate(posts: Iterable[Post], reader: User | None) -> None:
-    """Set on each shown post what its card needs beyond its row, in one query.
+    """Set on each shown post what its card needs beyond its row.
 
-    `reader_liked` and `reader_reposted`, and `mentioned`: the names written in it mapped to the
-    current names of those users (looked up only for posts that name someone).
+    `reader_liked` and `reader_reposted`, `mentioned`: the names written in it mapped to the
+    current names of those users (looked up only for posts that name someone), and `images`: its
+    Media rows in order (one more query, only when a post on the page carries any).
     """
     shown = {post.shown.id: post.shown for post in posts if not post.shown.is_deleted}
     if not shown:
         return
     for post in shown.values():
         post.reader_liked = post.reader_reposted = False
+        post.images = []
+    with_images = [post_id for post_id, post in shown.items() if post.media_count]
+    for post_id, images in media.for_posts(with_images).items():
+        shown[post_id].images = images
     reader_id = reader.id if reader is not None and reader.is_authenticated else None
     naming = [post_id for post_id, post in shown.items() if "@" in post.body]
     mentioned: dict[int, dict[str, str]] = {}

@@ -156,6 +156,7 @@ def attach(media_ids: list[int], post: Post, owner: User) -> list[Media]:
     for position, row in enumerate(rows):
         row.post_id = post.id
         row.position = position
+    post.media_count = len(rows)
     return rows
 
 

@@ -14,6 +14,7 @@ from app.models.mixins import PaginatedAPIMixin, SearchableMixin
 from app.models.types import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
+    from app.models.media import Media
     from app.models.user import User
 
 
@@ -57,6 +58,8 @@ class Post(SearchableMixin, PaginatedAPIMixin, db.Model):
     replies_count: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
     likes_count: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
     reposts_count: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
+    # Images attached (app.media sets it when attaching): a page whose posts carry none skips their query.
+    media_count: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
 
     author: so.Mapped[Optional["User"]] = so.relationship(back_populates="posts")
     parent: so.Mapped[Optional["Post"]] = so.relationship(
@@ -71,6 +74,7 @@ class Post(SearchableMixin, PaginatedAPIMixin, db.Model):
     reader_liked = False
     reader_reposted = False
     mentioned: dict[str, str] = {}  # each name written with @ (lower-cased) -> that user's current username
+    images: list["Media"] = []  # its attached images, in order
 
     def __repr__(self) -> str:
         return f"<Post {self.body}>"

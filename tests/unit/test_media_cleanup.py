@@ -121,6 +121,7 @@ def test_attach_keeps_the_order_given(uploads):
         (rows[0].id, 1),
         (rows[1].id, 2),
     ]
+    assert db.session.get(Post, post.id).media_count == 3
 
 
 def test_attach_refuses_what_is_not_the_posters_own_unattached_images(uploads):
@@ -163,6 +164,7 @@ def test_deleting_a_post_that_stays_as_a_tombstone_still_deletes_its_images(uplo
     conversations.delete(db.session.get(Post, post.id))
     db.session.commit()
     assert db.session.get(Post, post.id).is_deleted
+    assert db.session.get(Post, post.id).media_count == 0
     assert files(uploads) == set()
     assert count_rows(Media) == 0
 
