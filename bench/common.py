@@ -56,6 +56,11 @@ def sqlalchemy_url(url: str) -> str:
             os.environ["DATABASE_URL"] = saved
 
 
+def upload_dir(url: str) -> Path:
+    """Where the seeded images' files live: beside their database, one folder per kind of database."""
+    return DATA / f"uploads-{url.split(':')[0].split('+')[0]}"
+
+
 def app_env(url: str, **extra: str) -> dict[str, str]:
     """Environment for a `flask` command or the app server on the benchmark database.
 
@@ -65,6 +70,7 @@ def app_env(url: str, **extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env["DATABASE_URL"] = url
     env["FLASK_APP"] = "microblog.py"
+    env.setdefault("UPLOAD_DIR", str(upload_dir(url)))
     env.setdefault("SECRET_KEY", "bench-" + os.urandom(16).hex())
     for name in ("REDIS_URL", "ELASTICSEARCH_URL", "MAIL_SERVER", "SERVER_NAME"):
         env.setdefault(name, "")  # blank: beats a value in .env (python-dotenv never overrides)

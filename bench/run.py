@@ -37,6 +37,7 @@ from common import (  # noqa: E402
     ensure_venv,
     python,
     sqlalchemy_url,
+    upload_dir,
 )
 
 ensure_venv()
@@ -105,6 +106,8 @@ class Bench:
                     Path(f"{SQLITE_FILE}{suffix}").unlink(missing_ok=True)
         else:
             prepare_postgres(self.url, fresh=not args.reuse)
+        if not args.reuse:
+            shutil.rmtree(upload_dir(self.url), ignore_errors=True)
         self.say(f"Database: {redact(self.url)}")
         self.flask("db", "upgrade")
         self.engine = sa.create_engine(sqlalchemy_url(self.url), poolclass=sa.pool.NullPool)
@@ -115,7 +118,10 @@ class Bench:
         else:
             if counts["users"]:
                 raise SystemExit("The database has data already: use --reuse, or a fresh --database-url.")
-            self.say(f"Seeding {args.users} users, {args.posts} posts, {args.follows} follows (seed {args.seed})...")
+            self.say(
+                f"Seeding {args.users} users, {args.posts} posts ({args.media} with images), "
+                f"{args.follows} follows (seed {args.seed})..."
+            )
             started = time.perf_counter()
             self.flask(
                 "seed",
@@ -124,6 +130,7 @@ class Bench:
                 "--follows", str(args.follows),
                 "--blocks", str(args.blocks),
                 "--mutes", str(args.mutes),
+                "--media", str(args.media),
                 "--seed", str(args.seed),
             )  # fmt: skip
             self.seed_seconds = time.perf_counter() - started
@@ -608,6 +615,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--follows", type=int, default=1_000_000)
     parser.add_argument("--blocks", type=int, default=1000, help="blocks for `flask seed --blocks` (default 1000)")
     parser.add_argument("--mutes", type=int, default=1000, help="mutes for `flask seed --mutes` (default 1000)")
+    parser.add_argument(
+        "--media", type=int, help="posts with images, for `flask seed --media` (default 1%% of --posts)"
+    )
     parser.add_argument("--seed", type=int, default=1, help="seed for `flask seed` (default 1)")
     parser.add_argument("--duration", type=float, default=10.0, help="seconds of load per endpoint (default 10)")
     parser.add_argument("--warmup", type=float, default=1.0, help="seconds of untimed load first (default 1)")
@@ -620,7 +630,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="measure only the endpoint of this name, or those whose name contains it (repeatable)",
     )
     parser.add_argument("--out", help="write the Markdown results here (default bench/results/<db>-<time>.md)")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.media is None:
+        args.media = args.posts // 100
+    return args
 
 
 def _picks(only: str, name: str, endpoints: list) -> bool:

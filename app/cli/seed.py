@@ -13,8 +13,12 @@ Everything is generated in Python with explicit ids and inserted in batches; the
 hashtags are those the app's own parser finds in the bodies. The counters (a post's replies,
 likes and reposts, a user's posts and follows) are then set by bulk UPDATEs that count the rows,
 and the activity entries the app would have written are added by INSERT ... SELECT.
+
+With `--media`, that many posts (not replies) carry one to four images: a few demo pictures,
+drawn and processed once, whose files are written again under each image's own key.
 """
 
+import io
 import random
 import time
 from array import array
@@ -24,11 +28,28 @@ from datetime import datetime, timedelta
 
 import click
 import sqlalchemy as sa
+from PIL import Image, ImageDraw
 from werkzeug.security import generate_password_hash
 
+from app import media as media_service
 from app.conversations.markup import find_mentions, find_tags
 from app.extensions import db
-from app.models import Activity, ActivityKind, Block, Like, Mention, Mute, Post, PostTag, User, followers, utcnow
+from app.media.processing import process
+from app.models import (
+    Activity,
+    ActivityKind,
+    Block,
+    Like,
+    Media,
+    Mention,
+    Mute,
+    Post,
+    PostTag,
+    User,
+    followers,
+    utcnow,
+)
+from app.models.media import file_name, new_key
 from app.search.text import normalize_text
 
 DEMO_PASSWORD = "microblog-demo"
@@ -49,6 +70,9 @@ REPOST_SHARE = 0.05
 TAG_SHARE = 0.15
 MENTION_SHARE = 0.03
 RECENT_SHARE = 0.01
+# Different pictures drawn for --media, and the chance that a post with images has one more.
+DEMO_PICTURES = 8
+ANOTHER_IMAGE = 0.25
 # A post's popularity is Pareto-distributed: most posts get little attention, a few a lot.
 POPULARITY_SHAPE = 1.5
 # Mean delays, in seconds, after the post: of a reply, of a like or repost.
@@ -125,11 +149,13 @@ def seed(
     reposts: int | None = None,
     blocks: int = 0,
     mutes: int = 0,
+    media: int = 0,
 ) -> dict[str, int]:
-    """Insert users, posts (`replies` of them replies), reposts, likes, follows, blocks and mutes; return the counts.
+    """Insert users, posts (`replies` of them replies), reposts, likes, follows, blocks, mutes, images; return counts.
 
     `blocks` and `mutes` are drawn from a stream of their own after everything else, so they
     change nothing else of a seed's data but the follows a block ends (both ways, as `block` does).
+    So are the `media` posts that carry images, and their images.
 
     Counts left out take `default_counts(posts)`. Users, posts and follows are drawn from one random
     stream and everything about conversations from another, so a seed's users, authors, post texts
@@ -301,6 +327,9 @@ def seed(
         lambda n: report("mutes", n, len(mute_pairs)),
     )
 
+    images = _add_media(random.Random(f"media-{seed_value}"), media, first_post_id, authors, is_reply, first_id)
+    report("media", images, images)
+
     end_id, end_post_id = first_id + users, first_repost_id + reposts
     for recount in (_recount_posts, _recount_follows):
         recount(first_id, end_id)
@@ -329,7 +358,79 @@ def seed(
         "follows": len(ordered),
         "blocks": len(block_pairs),
         "mutes": len(mute_pairs),
+        "media": images,
     }
+
+
+def _add_media(
+    rng: random.Random, wanted: int, first_post_id: int, authors: array, is_reply: bytearray, first_user_id: int
+) -> int:
+    """Give `wanted` of the seeded posts that are not replies one to four images; return how many images.
+
+    The pictures are drawn and processed once; each image gets its own key and its own files, as
+    an upload would, so that serving, deleting and pruning them work as for real ones.
+    """
+    candidates = [index for index in range(len(authors)) if not is_reply[index]]
+    chosen = sorted(rng.sample(candidates, min(wanted, len(candidates))))
+    if not chosen:
+        return 0
+    service = media_service.service()
+    pictures = [_demo_picture(rng, service) for _ in range(DEMO_PICTURES)]
+    rows, counts = [], []
+    for index in chosen:
+        count = 1
+        while count < 4 and rng.random() < ANOTHER_IMAGE:
+            count += 1
+        counts.append({"post_id": first_post_id + index, "count": count})
+        for position in range(count):
+            picture, alt = rng.choice(pictures)
+            key = new_key()
+            extension = "jpg" if picture.content_type == "image/jpeg" else "png"
+            for variant, data in (("original", picture.original), ("preview", picture.preview)):
+                service.storage.save(file_name(key, variant, extension), data, picture.content_type)
+            rows.append(
+                {
+                    "key": key,
+                    "user_id": first_user_id + authors[index],
+                    "post_id": first_post_id + index,
+                    "position": position,
+                    "alt_text": alt,
+                    "content_type": picture.content_type,
+                    "width": picture.width,
+                    "height": picture.height,
+                    "size": len(picture.original),
+                    "preview_size": len(picture.preview),
+                    "created_at": utcnow(),
+                }
+            )
+    _insert(Media.__table__, rows, lambda n: None)
+    posts = Post.__table__
+    db.session.execute(
+        sa.update(posts).where(posts.c.id == sa.bindparam("post_id")).values(media_count=sa.bindparam("count")),
+        counts,
+    )
+    db.session.commit()
+    return len(rows)
+
+
+def _demo_picture(rng: random.Random, service: media_service.MediaService) -> tuple:
+    """Return a processed demo picture (a sky, a sun and hills in random colours) and its alt text."""
+    width, height = 960, 640
+    sky = tuple(rng.randrange(90, 230) for _ in range(3))
+    image = Image.new("RGB", (width, height), sky)
+    draw = ImageDraw.Draw(image)
+    sun = (rng.randrange(width), rng.randrange(height // 2))
+    draw.ellipse((sun[0] - 60, sun[1] - 60, sun[0] + 60, sun[1] + 60), fill=(250, 210, 90))
+    for layer in range(3):
+        top = height // 2 + layer * 70
+        hills = (
+            [(0, height)] + [(x, top + rng.randrange(-60, 60)) for x in range(0, width + 1, 120)] + [(width, height)]
+        )
+        draw.polygon(hills, fill=tuple(rng.randrange(20, 140) for _ in range(3)))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=85)
+    processed = process(buffer.getvalue(), service.max_bytes, service.max_pixels, service.preview_size)
+    return processed, "A drawing of a sun above rolling hills"
 
 
 def _boundaries(
@@ -616,6 +717,7 @@ def _count_option(name: str, help_text: str):
 @_count_option("reposts", f"Reposts, added to the posts (default: {REPOST_SHARE:.0%} of --posts).")
 @click.option("--blocks", default=0, show_default=True, type=click.IntRange(min=0), help="Blocks between users.")
 @click.option("--mutes", default=0, show_default=True, type=click.IntRange(min=0), help="Mutes between users.")
+@click.option("--media", default=0, show_default=True, type=click.IntRange(min=0), help="Posts that carry images.")
 @click.option("--seed", "seed_value", default=1, show_default=True, help="Random seed: the same seed, the same data.")
 def seed_command(
     users: int,
@@ -626,6 +728,7 @@ def seed_command(
     reposts: int | None,
     blocks: int,
     mutes: int,
+    media: int,
     seed_value: int,
 ):
     """Fill the database with realistic demo data (password: microblog-demo)."""
@@ -657,6 +760,7 @@ def seed_command(
             reposts=reposts,
             blocks=blocks,
             mutes=mutes,
+            media=media,
         )
     except sa.exc.IntegrityError as exc:
         db.session.rollback()
@@ -665,9 +769,10 @@ def seed_command(
         bar.render_finish()
     elapsed = time.perf_counter() - started
     boundaries = f" ({created['blocks']} blocks, {created['mutes']} mutes)" if blocks or mutes else ""
+    images = f", {created['media']} images" if media else ""
     click.echo(
         f"Created {created['users']} users, {created['posts']} posts ({created['replies']} replies, "
         f"{created['tags']} hashtags, {created['mentions']} mentions), {created['likes']} likes, "
-        f"{created['reposts']} reposts and {created['follows']} follows{boundaries} in {elapsed:.1f} s. "
+        f"{created['reposts']} reposts and {created['follows']} follows{boundaries}{images} in {elapsed:.1f} s. "
         f"Every seeded user's password is {DEMO_PASSWORD!r}."
     )

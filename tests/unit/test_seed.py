@@ -9,10 +9,24 @@ from datetime import timedelta
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from app import media
 from app.cli.seed import RARE_WORD
 from app.conversations.markup import canonical_tag, find_mentions, find_tags
 from app.extensions import db
-from app.models import Activity, ActivityKind, Block, Like, Mention, Mute, Post, PostTag, User, followers, utcnow
+from app.models import (
+    Activity,
+    ActivityKind,
+    Block,
+    Like,
+    Media,
+    Mention,
+    Mute,
+    Post,
+    PostTag,
+    User,
+    followers,
+    utcnow,
+)
 from app.search.text import normalize_text
 from tests.support.apps import count_rows, make_app, reset_database
 
@@ -304,3 +318,26 @@ def count_rows_after(seed_value: int, *options: str) -> tuple[int, int]:
             return count_rows(Block), count_rows(Mute)
     finally:
         reset_database(app)
+
+
+def test_seed_gives_posts_images_that_are_served(media_app, uploads):
+    args = ["seed", "--users", "10", "--posts", "100", "--follows", "20", "--media", "12"]
+    result = media_app.test_cli_runner().invoke(args=args)
+    assert result.exit_code == 0, result.output
+    images = list(db.session.scalars(sa.select(Media).order_by(Media.post_id, Media.position)))
+    assert f", {len(images)} images in" in result.output
+    carrying = {image.post_id for image in images}
+    assert len(carrying) == 12 and 12 <= len(images) <= 48
+    for post_id in carrying:
+        post = db.session.get(Post, post_id)
+        positions = [image.position for image in images if image.post_id == post_id]
+        assert post.in_reply_to_id is None and post.repost_of_id is None
+        assert post.media_count == len(positions) and positions == list(range(len(positions)))
+        assert all(image.user_id == post.user_id and image.alt_text for image in images if image.post_id == post_id)
+    assert db.session.scalar(sa.select(sa.func.sum(Post.media_count))) == len(images)
+    assert {path.name for path in uploads.iterdir()} == {name for image in images for name in image.file_names}
+    with media_app.test_request_context():
+        preview = media_app.test_client().get(media.url(images[0]))
+    assert preview.status_code == 200 and preview.mimetype == images[0].content_type
+    assert len(preview.data) == images[0].preview_size
+    preview.close()
