@@ -16,8 +16,13 @@ class CannotReply(Exception):
     """The post to answer is gone (deleted, or a tombstone), or a block stands between its author and the replier."""
 
 
-def publish(author: User, body: str, language: str, in_reply_to: Post | None = None) -> Post:
-    """Add `author`'s post (a reply when `in_reply_to` is given) with its tags and mentions; the caller commits.
+def publish(
+    author: User, body: str, language: str, in_reply_to: Post | None = None, media_ids: list[int] | None = None
+) -> Post:
+    """Add `author`'s post (a reply when `in_reply_to` is given) with its tags, mentions and images; the caller commits.
+
+    `media_ids` are the author's own unattached images (app.media.store), at most four, in order;
+    any other raises `media.CannotAttach`, and the caller rolls back.
 
     A reply to a repost answers the reposted post. The author of the answered post is told of the
     reply, and each known user named with `@name` of the mention, once per post whatever the kinds.
@@ -29,6 +34,7 @@ def publish(author: User, body: str, language: str, in_reply_to: Post | None = N
             raise CannotReply
     post = Post.publish(author, body, language, parent=parent)
     db.session.flush()
+    media.attach(list(media_ids or ()), post, author)
     for tag in find_tags(post.body):
         db.session.add(PostTag(post_id=post.id, tag=tag, timestamp=post.timestamp))
     named = _known_users(find_mentions(post.body)[:MAX_MENTIONS])
