@@ -16,7 +16,7 @@ from werkzeug.exceptions import Forbidden
 
 from app import confirmation
 from app.api.auth import basic_limits, basic_user_or_401, token_limits, token_user_or_401
-from app.api.parser import ApiParser
+from app.api.parser import MULTIPART, ApiParser
 
 # How each kind of caller is recognised and limited, and its OpenAPI security scheme.
 AUTHENTICATION = {
@@ -29,6 +29,11 @@ class ApiBlueprint(Blueprint):
     """The API's flask-smorest blueprint."""
 
     ARGUMENTS_PARSER = ApiParser()
+    # An upload's body (`location=MULTIPART`): its files and fields, documented as one multipart request body.
+    DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = {
+        **Blueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING,
+        MULTIPART: "multipart/form-data",
+    }
 
     def route(self, rule: str, *, auth: str | None = "token", errors: Iterable[int] = (), **options):
         """Register a view for `rule`, callable with `auth` ("token", "basic" or None), documenting `errors`.

@@ -55,7 +55,9 @@ def api_http_error(error: HTTPException):
     if status == 400 and fields:
         return error_body(400, summary(fields), fields), 400, headers
     if status == 415:
-        return error_body(415, "Send a JSON body with Content-Type: application/json."), 415, headers
+        # The parser says which body it expected (JSON, or multipart for an upload); Werkzeug's own 415s are JSON ones.
+        said = " ".join(str(item) for problems in fields.values() if isinstance(problems, list) for item in problems)
+        return error_body(415, said or "Send a JSON body with Content-Type: application/json."), 415, headers
     if status == 429:
         # Flask-Limiter adds Retry-After and X-RateLimit-* to the response after this handler.
         return error_body(429, f"Too many requests: the limit is {error.description}."), 429, headers

@@ -1,16 +1,22 @@
-"""Read request arguments and JSON bodies with webargs, answering 415 and 400 in the API's terms."""
+"""Read request arguments and bodies with webargs, answering 415 and 400 in the API's terms."""
 
 import typing
 
 import flask
+from marshmallow import Schema
 from webargs import core
 from webargs.flaskparser import FlaskParser, abort, is_json_request
+from werkzeug.datastructures import CombinedMultiDict
+
+# The location of a multipart/form-data body, its files and fields together (an upload).
+MULTIPART = "multipart"
 
 
 class ApiParser(FlaskParser):
-    """A webargs parser that insists on a JSON body and reports bad fields with 400."""
+    """A webargs parser that insists on a JSON body (or a multipart one for uploads), reporting bad fields with 400."""
 
     DEFAULT_VALIDATION_STATUS = 400
+    __location_map__ = dict(FlaskParser.__location_map__, **{MULTIPART: "load_multipart"})
 
     def _raw_load_json(self, req: flask.Request) -> typing.Any:
         if not is_json_request(req):
@@ -22,3 +28,9 @@ class ApiParser(FlaskParser):
             return core.parse_json(data)
         except RecursionError:
             abort(400, messages={"json": ["The JSON body is nested too deeply."]})
+
+    def load_multipart(self, req: flask.Request, schema: Schema) -> typing.Any:
+        """Return a multipart/form-data body's files and fields as one MultiDictProxy (files first)."""
+        if req.mimetype != "multipart/form-data":
+            abort(415, messages={MULTIPART: ["Send a multipart/form-data body."]})
+        return self._makeproxy(CombinedMultiDict([req.files, req.form]), schema)

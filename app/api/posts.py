@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 from flask import abort, g, url_for
 
-from app import conversations, safety
+from app import conversations, media, safety
 from app.api import schemas
 from app.api.blueprint import bp
 from app.api.pagination import paginated
@@ -48,12 +48,21 @@ def create_post(data: dict):
     """Publish a post as the token's user, or a reply with `in_reply_to`; its language is detected.
 
     `@name` of a known user and `#tag` are recorded; the people answered and named are told.
+    `media_ids` attaches up to four of your images uploaded with `POST /api/media` and not attached
+    yet; any other id (someone else's, unknown, attached already, repeated) is a 400 and nothing is posted.
     """
     parent = post_or_404(data["in_reply_to"]) if "in_reply_to" in data else None
+    body = data["body"]
     try:
-        post = conversations.publish(g.current_user, data["body"], detect_language(data["body"]), in_reply_to=parent)
+        post = conversations.publish(
+            g.current_user, body, detect_language(body), in_reply_to=parent, media_ids=data.get("media_ids")
+        )
     except conversations.CannotReply:
+        db.session.rollback()
         abort(404, "There is no post with this id.")
+    except media.CannotAttach as error:
+        db.session.rollback()
+        abort(400, str(error.message))
     db.session.commit()
     post = post_or_404(post.id)
     conversations.annotate([post], g.current_user)

@@ -5,9 +5,12 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import url_for
+from flask_smorest.fields import Upload
 from marshmallow import RAISE, Schema, ValidationError, fields, missing, validate, validates_schema
+from werkzeug.datastructures import FileStorage
 
-from app import conversations, models
+from app import conversations, media, models
+from app.models.media import MAX_ALT_LENGTH, MAX_PER_POST
 from app.pagination import MAX_PAGE
 from app.validators import MAX_ID, is_printable, is_valid_username
 from app.web.urls import id_url
@@ -36,6 +39,15 @@ def not_blank(value: str) -> None:
 def Text(max_length: int, **kwargs) -> fields.String:  # noqa: N802  (reads like a field class)
     """Return a string field of 1 to `max_length` printable characters."""
     return fields.String(validate=[validate.Length(1, max_length), printable, not_blank], **kwargs)
+
+
+class File(Upload):
+    """An uploaded file of a multipart body (documented as a binary string); a plain text field is refused."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> FileStorage:
+        if not isinstance(value, FileStorage):
+            raise ValidationError("Send a file.")
+        return value
 
 
 class StrictSchema(Schema):
@@ -93,6 +105,26 @@ class PostCreate(StrictSchema):
     body = Text(140, required=True)
     in_reply_to = fields.Integer(
         strict=True, validate=validate.Range(1, MAX_ID), metadata={"description": "The id of the post this answers."}
+    )
+    media_ids = fields.List(
+        fields.Integer(strict=True, validate=validate.Range(1, MAX_ID)),
+        validate=validate.Length(max=MAX_PER_POST),
+        metadata={
+            "description": (
+                f"Up to {MAX_PER_POST} of your images from `POST /api/media` not attached yet, in the order shown."
+            )
+        },
+    )
+
+
+class MediaCreate(StrictSchema):
+    """An image upload, as a multipart/form-data body."""
+
+    file = File(required=True, metadata={"description": "A JPEG, PNG, WebP or GIF image (its first frame)."})
+    description = Text(
+        MAX_ALT_LENGTH,
+        required=True,
+        metadata={"description": "The alt text: what the image shows, for who cannot see it."},
     )
 
 
@@ -199,6 +231,23 @@ class User(Schema):
     links = Links(UserLinks, data_key="_links", required=True)
 
 
+class Media(Schema):
+    id = fields.Integer(required=True)
+    type = ComputedString(lambda image: "image", required=True, validate=validate.OneOf(["image"]))
+    url = Link(lambda image: media.url(image, "original", external=True), required=True)
+    preview_url = Link(
+        lambda image: media.url(image, "preview", external=True),
+        required=True,
+        metadata={"description": "A smaller copy (the original when it is small already)."},
+    )
+    description = fields.String(required=True, attribute="alt_text", metadata={"description": "The alt text."})
+    width = fields.Integer(required=True, metadata={"description": "Of the original, in pixels."})
+    height = fields.Integer(required=True, metadata={"description": "Of the original, in pixels."})
+    content_type = fields.String(
+        required=True, metadata={"description": "Of both files: image/jpeg or image/png (metadata stripped)."}
+    )
+
+
 class PostLinks(Schema):
     self = id_link("api.get_post")
     author = id_link("api.get_user", "user_id")
@@ -233,6 +282,9 @@ class Post(Writing):
     )
     tags = ComputedStrings(
         lambda post: conversations.find_tags(post.body), required=True, metadata={"description": "Its hashtags."}
+    )
+    media = fields.Nested(
+        Media, many=True, required=True, attribute="images", metadata={"description": "Its images, in order."}
     )
     repost_of = fields.Nested(
         lambda: Post(exclude=("repost_of",)),
@@ -345,6 +397,7 @@ REPRESENTATIONS: dict[type, Schema] = {
     # A user's email address is shown only on request (on their own record).
     models.User: User(exclude=("email",)),
     models.Post: Post(),
+    models.Media: Media(),
     models.Message: Message(),
     models.Notification: Notification(),
     models.Task: Task(),

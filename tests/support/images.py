@@ -4,7 +4,15 @@ import io
 import struct
 import zlib
 
-from PIL import Image
+from PIL import ExifTags, Image
+
+# A PHP web shell, as an upload named photo.jpg would carry it.
+PHP_SCRIPT = b"<?php system($_GET['cmd']); ?>\n"
+# An SVG image that runs script when a browser opens it.
+SVG_WITH_SCRIPT = (
+    b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+    b"<script>alert(document.cookie)</script><rect width='10' height='10'/></svg>"
+)
 
 
 def image_bytes(image_format: str = "JPEG", size=(64, 48), color=(200, 30, 30), mode: str = "RGB", **options) -> bytes:
@@ -24,3 +32,16 @@ def png_declaring(width: int, height: int) -> bytes:
     # A few rows of zeros, compressed: the rest of the picture is missing.
     data = zlib.compress(b"\0" * (1 + 3 * min(width, 1000)) * 4, 9)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
+
+
+def photo_with_gps() -> bytes:
+    """Return a JPEG carrying a camera's EXIF: make, date, and where it was taken."""
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "Spy Camera"
+    exif[ExifTags.Base.DateTime] = "2026:12:03 10:00:00"
+    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
+    gps[ExifTags.GPS.GPSLatitudeRef] = "N"
+    gps[ExifTags.GPS.GPSLatitude] = (51.0, 30.0, 12.0)
+    gps[ExifTags.GPS.GPSLongitudeRef] = "W"
+    gps[ExifTags.GPS.GPSLongitude] = (0.0, 7.0, 40.0)
+    return image_bytes("JPEG", size=(80, 60), exif=exif, comment=b"taken at home")

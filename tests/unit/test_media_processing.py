@@ -17,7 +17,7 @@ from app.media.processing import ImageTooLarge, NotAnImage
 from app.models import Media
 from tests.support.apps import count_rows
 from tests.support.factories import UserFactory
-from tests.support.images import image_bytes, png_declaring
+from tests.support.images import image_bytes, photo_with_gps, png_declaring
 
 MB = 1024 * 1024
 
@@ -30,19 +30,6 @@ def reopen(data: bytes) -> Image.Image:
     image = Image.open(io.BytesIO(data))
     image.load()
     return image
-
-
-def photo_with_gps() -> bytes:
-    """Return a JPEG carrying a camera's EXIF: make, date, and where it was taken."""
-    exif = Image.Exif()
-    exif[ExifTags.Base.Make] = "Spy Camera"
-    exif[ExifTags.Base.DateTime] = "2026:12:03 10:00:00"
-    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
-    gps[ExifTags.GPS.GPSLatitudeRef] = "N"
-    gps[ExifTags.GPS.GPSLatitude] = (51.0, 30.0, 12.0)
-    gps[ExifTags.GPS.GPSLongitudeRef] = "W"
-    gps[ExifTags.GPS.GPSLongitude] = (0.0, 7.0, 40.0)
-    return image_bytes("JPEG", size=(80, 60), exif=exif, comment=b"taken at home")
 
 
 # Refused
