@@ -23,9 +23,9 @@ def upload_media(data: dict):
     its metadata (EXIF and GPS included), with a preview. An image not attached within a day is removed.
     """
     # A byte past the limit is enough to know the file is too large.
-    data_bytes = data["file"].stream.read(media.service().max_bytes + 1)
+    image = data["file"].stream.read(media.service().max_bytes + 1)
     try:
-        row = media.store(g.current_user, data_bytes, data["description"])
+        row = media.store(g.current_user, image, data["description"])
     except media.MediaError as error:
         db.session.rollback()
         abort(error.status, str(error.message))
