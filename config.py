@@ -170,3 +170,6 @@ class Config:
     MEDIA_ACCEL_REDIRECT = env_str("MEDIA_ACCEL_REDIRECT")
     # Seconds after which a task with no progress is reported as failed.
     TASK_STALE_AFTER = env_int("TASK_STALE_AFTER", 600)
+    # Bytes of the export's posts.zip at most (mail servers refuse big attachments): past it, the
+    # email carries posts.json alone and says the images were left out.
+    EXPORT_MAX_ATTACHMENT_BYTES = env_int("EXPORT_MAX_ATTACHMENT_BYTES", 20 * 1024 * 1024)

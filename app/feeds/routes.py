@@ -3,17 +3,22 @@
 A feed is what an anonymous reader sees, whoever asks: the visibility rule for nobody (posts of
 suspended accounts left out), never the asking user's blocks or mutes, so every reader gets the
 same document and caches may share it. Reposts are left out: a feed lists what its person wrote.
+
+An entry with images carries an enclosure link per image (the original) and HTML content: its text
+and each image's preview with its alt text. The images of a feed are read in one query.
 """
 
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import _
+from markupsafe import escape
 
-from app import conversations
+from app import conversations, media
 from app.extensions import db
-from app.models import Post, User
+from app.models import Media, Post, User
 from app.validators import is_valid_username
 
 bp = Blueprint("feeds", __name__, template_folder="templates")
@@ -26,6 +31,46 @@ MAX_AGE = 300
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # A feed with no entries yet was last changed at no particular time.
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class FeedImage:
+    """What an entry says of one image: its enclosure (the original) and its preview in the content."""
+
+    content_type: str
+    original: str
+    size: int
+    preview: str
+    alt: str
+
+    @classmethod
+    def of(cls, image: Media) -> "FeedImage":
+        return cls(
+            content_type=image.content_type,
+            original=media.url(image, "original", external=True),
+            size=image.size,
+            preview=media.url(image, "preview", external=True),
+            alt=image.alt_text,
+        )
+
+
+def content_html(body: str, images: list[FeedImage]) -> str:
+    """Return an entry's HTML content: its text, then each image's preview with its alt text.
+
+    The template escapes it once more, as Atom's `type="html"` content wants.
+    """
+    paragraphs = [f"<p>{escape(body)}</p>".replace("\n", "<br>")]
+    paragraphs += [f'<p><img src="{_attribute(image.preview)}" alt="{_attribute(image.alt)}"></p>' for image in images]
+    return "".join(paragraphs)
+
+
+def _attribute(value: str) -> str:
+    """Escape a double-quoted HTML attribute's value.
+
+    Quotes become `&#x22;`: feedparser, which many readers are built on, cuts an attribute short
+    at the equally valid `&quot;` or `&#34;`.
+    """
+    return str(escape(value)).replace("&#34;", "&#x22;")
 
 
 @bp.app_template_filter("xml_text")
@@ -69,8 +114,21 @@ def tag_feed(tag: str):
 def _feed(title: str, self_url: str, alternate: str, posts: list[Post]):
     """Render `posts` (newest first) as an Atom feed, answered with ETag and Last-Modified, or 304."""
     updated = posts[0].timestamp if posts else _EPOCH
+    # One query for the feed's images, none when no post carries any.
+    with_images = [post.id for post in posts if post.media_count]
+    images = {
+        post_id: [FeedImage.of(image) for image in rows]
+        for post_id, rows in (media.for_posts(with_images).items() if with_images else ())
+    }
     body = render_template(
-        "feeds/feed.xml", title=title, self_url=self_url, alternate=alternate, posts=posts, updated=updated
+        "feeds/feed.xml",
+        title=title,
+        self_url=self_url,
+        alternate=alternate,
+        posts=posts,
+        updated=updated,
+        images=images,
+        content_html=content_html,
     )
     response = current_app.response_class(body, mimetype="application/atom+xml")
     response.last_modified = updated

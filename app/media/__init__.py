@@ -12,6 +12,8 @@ Interface for the views, the API and the export (all take and return `app.models
 - `url(media, variant="preview"|"original", external=False)`: where the image is served
   (`/media/<key>/<variant>`, the `media_files` blueprint).
 - `storage().read(media.file_name(variant))`: the bytes (for the export).
+- `image_hosts()`: the origin of S3_PUBLIC_URL when the bucket's files are served from there (the
+  content security policy lets pages load images from it), else nothing.
 - `delete_for_posts(post_ids)`, `delete_for_user(user_id)`: rows now, files once the transaction
   commits (called by app.conversations and app.accounts).
 - `prune(older_than)`: unattached images and row-less files older than a day (`flask media prune`).
@@ -31,6 +33,7 @@ from app.media.service import (
     delete_for_posts,
     delete_for_user,
     for_posts,
+    image_hosts,
     init_app,
     prune,
     service,
@@ -51,6 +54,7 @@ __all__ = [
     "delete_for_posts",
     "delete_for_user",
     "for_posts",
+    "image_hosts",
     "init_app",
     "prune",
     "service",

@@ -98,6 +98,12 @@ def storage() -> Storage:
     return service().storage
 
 
+def image_hosts() -> tuple[str, ...]:
+    """Return the hosts other than the site's own that pages load images from: a public bucket's origin."""
+    origin = storage().public_origin()
+    return (origin,) if origin else ()
+
+
 def store(owner: User, file_bytes: bytes, alt: str) -> Media:
     """Check, re-encode and save an uploaded image for `owner`, unattached; the caller commits.
 

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
+from urllib.parse import urlsplit
 
 import boto3
 from botocore.exceptions import ClientError
@@ -37,12 +38,24 @@ class Storage(Protocol):
     def public_url(self, name: str) -> str | None:
         """Return a URL that serves the file without the app, or None when the app must serve it."""
 
+    def public_origin(self) -> str | None:
+        """Return the origin (`scheme://host[:port]`) of the public URLs, or None when there are none."""
+
 
 def check_name(name: str) -> str:
     """Return `name` if it is a safe flat file name, else raise ValueError."""
     if not SAFE_NAME.fullmatch(name):
         raise ValueError(f"not a media file name: {name!r}")
     return name
+
+
+def origin_of(url: str) -> str | None:
+    """Return a URL's origin (`scheme://host[:port]`, no credentials), or None when it has no host."""
+    parts = urlsplit(url)
+    host = parts.netloc.rpartition("@")[2]
+    if not parts.scheme or not host:
+        return None
+    return f"{parts.scheme.lower()}://{host.lower()}"
 
 
 class LocalStorage:
@@ -85,6 +98,9 @@ class LocalStorage:
     def public_url(self, name: str) -> str | None:
         return None
 
+    def public_origin(self) -> str | None:
+        return None
+
 
 class S3Storage:
     """Objects in an S3-compatible bucket (AWS, MinIO, Ceph, R2...), under an optional prefix."""
@@ -106,6 +122,7 @@ class S3Storage:
         self.bucket = bucket
         self.prefix = prefix.strip("/") + "/" if prefix.strip("/") else ""
         self.base_url = public_url.rstrip("/") if public_url else None
+        self.origin = origin_of(self.base_url) if self.base_url else None
         self.client = client or boto3.client(
             "s3",
             endpoint_url=endpoint_url,
@@ -154,3 +171,6 @@ class S3Storage:
         if self.base_url is None:
             return None
         return f"{self.base_url}/{self._key(name)}"
+
+    def public_origin(self) -> str | None:
+        return self.origin

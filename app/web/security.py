@@ -5,14 +5,15 @@ from urllib.parse import urlsplit
 
 from flask import Response
 
-from app import avatars
+from app import avatars, media
 
 
 @cache
 def content_security_policy(image_hosts: tuple[str, ...] = ()) -> str:
     """Return the policy of every page; `image_hosts` are the other hosts pictures may come from.
 
-    Pictures come from the site itself unless the avatar provider names another host (Gravatar).
+    Pictures come from the site itself unless the avatar provider names another host (Gravatar), or
+    images on posts are served from a bucket's public URL (S3_PUBLIC_URL).
     """
     return "; ".join(
         [
@@ -43,7 +44,9 @@ def is_safe_next(target: str | None) -> bool:
 
 def add_security_headers(response: Response) -> Response:
     """Add the CSP and the other hardening headers to every response."""
-    response.headers.setdefault("Content-Security-Policy", content_security_policy(avatars.image_hosts()))
+    response.headers.setdefault(
+        "Content-Security-Policy", content_security_policy(avatars.image_hosts() + media.image_hosts())
+    )
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")

@@ -207,6 +207,36 @@ def test_by_default_pages_may_load_pictures_from_the_site_only(client):
     assert img_src_directive(client.get("/auth/login")) == "img-src 'self' data:"
 
 
+# Images on posts from a bucket's public URL
+
+
+@pytest.mark.parametrize(
+    ("public_url", "origin"),
+    [
+        ("https://pics.example.com", "https://pics.example.com"),
+        ("https://CDN.Example.com:8443/media/bucket/", "https://cdn.example.com:8443"),
+        ("https://reader:secret@cdn.example.com/m", "https://cdn.example.com"),
+    ],
+)
+def test_with_a_public_bucket_url_pages_may_load_pictures_from_its_origin(public_url, origin):
+    app = make_app(S3_BUCKET="pics", S3_REGION="us-east-1", S3_PUBLIC_URL=public_url)
+    assert img_src_directive(app.test_client().get("/auth/login")) == f"img-src 'self' data: {origin}"
+
+
+def test_a_bucket_without_public_url_or_a_public_url_without_bucket_adds_no_host():
+    private = make_app(S3_BUCKET="pics", S3_REGION="us-east-1")
+    assert img_src_directive(private.test_client().get("/auth/login")) == "img-src 'self' data:"
+    # Without a bucket the images are the local directory's, served by the site: the URL is unused.
+    local = make_app(S3_PUBLIC_URL="https://pics.example.com")
+    assert img_src_directive(local.test_client().get("/auth/login")) == "img-src 'self' data:"
+
+
+def test_gravatar_and_a_public_bucket_are_both_allowed():
+    app = make_app(AVATAR_PROVIDER="gravatar", S3_BUCKET="pics", S3_PUBLIC_URL="https://pics.example.com/x")
+    directive = img_src_directive(app.test_client().get("/auth/login"))
+    assert directive == "img-src 'self' data: https://www.gravatar.com https://pics.example.com"
+
+
 # Gravatar, for operators who ask for it
 
 

@@ -1,16 +1,19 @@
 """Atom feeds of a user's posts and of a hashtag, read by a real feed reader (feedparser)."""
 
 from datetime import timedelta
+from html.parser import HTMLParser
 
 import feedparser
 import pytest
 from werkzeug.http import http_date
 
-from app import conversations, moderation, safety
+from app import conversations, media, moderation, safety
 from app.accounts.deletion import delete_account
 from app.extensions import db
-from app.models import Post, Role, utcnow
+from app.models import Media, Post, Role, utcnow
+from tests.support.apps import counting_queries
 from tests.support.factories import UserFactory
+from tests.support.images import image_bytes
 
 
 def read_feed(client, path: str):
@@ -198,3 +201,100 @@ def test_a_suspended_profile_announces_no_feed_to_moderators(client_as, bob):
     db.session.commit()
     page = client_as("admin").get("/user/bob")
     assert page.status_code == 200 and "feed.atom" not in page.text
+
+
+# Images: an enclosure per image, and the previews with their alt text in the content
+
+
+class ImagesIn(HTMLParser):
+    """The images of an entry's HTML content (src and alt), and its text."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.images: list[tuple[str, str]] = []
+        self.text = ""
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            found = dict(attrs)
+            self.images.append((found.get("src"), found.get("alt")))
+
+    def handle_data(self, data):
+        self.text += data
+
+
+def publish_with_images(author, body: str, count: int, minutes_ago: int = 0) -> tuple[Post, list[Media]]:
+    images = [
+        media.store(author, image_bytes("PNG" if n % 2 else "JPEG", size=(30 + n, 20)), f'image {n} of "{body}" <&>')
+        for n in range(count)
+    ]
+    post = conversations.publish(author, body, "en", media_ids=[image.id for image in images])
+    post.timestamp = utcnow() - timedelta(minutes=minutes_ago)
+    db.session.commit()
+    return post, images
+
+
+def check_images(entry, images: list[Media]) -> None:
+    """The entry has one enclosure per image (the original, its type and size) and shows each preview with its alt."""
+    enclosures = [link for link in entry.links if link.rel == "enclosure"]
+    assert [(link.href, link.type, link.length) for link in enclosures] == [
+        (f"http://localhost/media/{image.key}/original", image.content_type, str(image.size)) for image in images
+    ]
+    assert entry.content[0].type == "text/html"
+    shown = ImagesIn(entry.content[0].value)
+    assert shown.images == [(f"http://localhost/media/{image.key}/preview", image.alt_text) for image in images]
+
+
+@pytest.fixture
+def media_client(media_app):
+    return media_app.test_client()
+
+
+def test_entries_with_images_enclose_the_originals_and_show_the_previews(media_client, uploads):
+    susan = UserFactory(username="susan")
+    two, two_images = publish_with_images(susan, "two pictures #photos", 2, minutes_ago=3)
+    plain = publish(susan, "no picture #photos", minutes_ago=2)
+    four, four_images = publish_with_images(susan, "four\nlines & <b>bold</b> #photos", 4, minutes_ago=1)
+    for path in ("/user/susan/feed.atom", "/tag/photos/feed.atom"):
+        feed = read_feed(media_client, path)
+        assert [entry.title for entry in feed.entries] == [four.body, plain.body, two.body]
+        check_images(feed.entries[0], four_images)
+        check_images(feed.entries[2], two_images)
+        assert ImagesIn(feed.entries[0].content[0].value).text == "fourlines & <b>bold</b> #photos"
+        check_entry(feed.entries[1], plain)
+        assert [link.rel for link in feed.entries[1].links] == ["alternate"]
+    # The enclosures are served: the original's bytes, of the announced type and length.
+    with media_client.get(f"/media/{two_images[1].key}/original") as original:
+        assert original.status_code == 200 and original.mimetype == two_images[1].content_type
+        assert len(original.data) == two_images[1].size
+
+
+def test_hostile_alt_text_is_escaped_in_the_content(media_client, uploads):
+    susan = UserFactory(username="susan")
+    alt = '"><script>alert(1)</script><img src=x onerror=alert(2)> & \x0b end'
+    image = media.store(susan, image_bytes("PNG"), alt)
+    conversations.publish(susan, "<script>bad()</script>", "en", media_ids=[image.id])
+    db.session.commit()
+    response = media_client.get("/user/susan/feed.atom")
+    assert b"<script>" not in response.data and b"<img" not in response.data
+    entry = read_feed(media_client, "/user/susan/feed.atom").entries[0]
+    shown = ImagesIn(entry.content[0].value)
+    assert shown.images == [(f"http://localhost/media/{image.key}/preview", alt.replace("\x0b", ""))]
+    assert "bad()" in shown.text and "alert(2)" not in shown.text
+
+
+def test_a_feed_reads_its_images_in_one_query_however_many(media_client, uploads):
+    susan = UserFactory(username="susan")
+    publish(susan, "no images yet")
+    with counting_queries() as without_images:
+        read_feed(media_client, "/user/susan/feed.atom")
+    publish_with_images(susan, "one", 1, minutes_ago=1)
+    with counting_queries() as one:
+        read_feed(media_client, "/user/susan/feed.atom")
+    for n in range(5):
+        publish_with_images(susan, f"more {n}", 4)
+    with counting_queries() as many:
+        feed = read_feed(media_client, "/user/susan/feed.atom")
+    assert sum(1 for entry in feed.entries for link in entry.links if link.rel == "enclosure") == 21
+    assert one.count == many.count == without_images.count + 1

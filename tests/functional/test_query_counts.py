@@ -38,7 +38,8 @@ BUDGET = {
     "/settings/blocks": 4,
     "/api/blocks": 4,
     "/api/mutes": 4,
-    "/user/star/feed.atom": 3,  # the signed-in reader, the account, its posts (read as anyone reads them)
+    # The signed-in reader, the account, its posts (read as anyone reads them), their images.
+    "/user/star/feed.atom": 4,
     "/tag/word/feed.atom": 3,  # the signed-in reader, the tag's count, its posts with their authors
     "{avatar}": 0,  # an identicon is drawn from the id in its URL alone
     "/media/{media}/preview": 2,  # the reader, then the image with its owner's suspension in one

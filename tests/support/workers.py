@@ -11,7 +11,7 @@ RQ = str(VENV_BIN / "rq")
 
 
 def worker_env(app) -> dict:
-    """The environment that points a worker at the same database, mail server and Redis as `app`."""
+    """The environment that points a worker at the same database, mail server, Redis and uploads as `app`."""
     config = app.config
     env = dict(os.environ)
     env.update(
@@ -21,6 +21,7 @@ def worker_env(app) -> dict:
         MAIL_SERVER=config["MAIL_SERVER"] or "",
         MAIL_PORT=str(config["MAIL_PORT"]),
         REDIS_URL=config["REDIS_URL"] or "",
+        UPLOAD_DIR=config.get("UPLOAD_DIR") or "",
         LOG_TO_STDOUT="1",
     )
     return env
