@@ -1,10 +1,11 @@
 """Images made with Pillow at test time, well-formed or hostile, for the media tests."""
 
 import io
+import os
 import struct
 import zlib
 
-from PIL import Image
+from PIL import ExifTags, Image
 
 
 def image_bytes(image_format: str = "JPEG", size=(64, 48), color=(200, 30, 30), mode: str = "RGB", **options) -> bytes:
@@ -24,3 +25,23 @@ def png_declaring(width: int, height: int) -> bytes:
     # A few rows of zeros, compressed: the rest of the picture is missing.
     data = zlib.compress(b"\0" * (1 + 3 * min(width, 1000)) * 4, 9)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
+
+
+def jpeg_with_gps(size=(80, 60)) -> bytes:
+    """Return a JPEG carrying a camera's EXIF (make, date, where it was taken) and a comment."""
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "Spy Camera"
+    exif[ExifTags.Base.DateTime] = "2026:12:03 10:00:00"
+    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
+    gps[ExifTags.GPS.GPSLatitudeRef] = "N"
+    gps[ExifTags.GPS.GPSLatitude] = (51.0, 30.0, 12.0)
+    gps[ExifTags.GPS.GPSLongitudeRef] = "W"
+    gps[ExifTags.GPS.GPSLongitude] = (0.0, 7.0, 40.0)
+    return image_bytes("JPEG", size=size, exif=exif, comment=b"taken at home")
+
+
+def noise(image_format: str = "PNG", size=(700, 700)) -> bytes:
+    """Return an image of random pixels: it barely compresses (a PNG of 700 x 700 is about 1.5 MB)."""
+    buffer = io.BytesIO()
+    Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3)).save(buffer, image_format)
+    return buffer.getvalue()
