@@ -16,7 +16,7 @@ from tests.support.api import assert_error, bearer, token_for
 from tests.support.apps import make_app, pushed
 from tests.support.auth import signed_in
 from tests.support.factories import DEFAULT_PASSWORD, UserFactory
-from tests.support.images import image_bytes, jpeg_with_gps, noise, png_declaring
+from tests.support.images import image_bytes, jpeg_with_gps, multipart_file, noise, png_declaring
 
 ONE_YEAR = "public, max-age=31536000, immutable"
 PICTURE_URL = re.compile(r"/avatar/(\d+)/([A-Za-z0-9_-]{22})/(original|preview)\.jpg")
@@ -34,12 +34,7 @@ def files(uploads) -> set[str]:
 
 def upload(client, data: bytes, filename: str = "me.jpg"):
     """Send the profile editor's picture form; follow the redirect back to the editor."""
-    return client.post(
-        "/avatar",
-        data={"picture": (io.BytesIO(data), filename)},
-        content_type="multipart/form-data",
-        follow_redirects=True,
-    )
+    return client.post("/avatar", follow_redirects=True, **multipart_file("picture", data, filename))
 
 
 def fresh(user: User) -> User:
@@ -264,12 +259,7 @@ def test_someone_elses_picture_cannot_be_changed_through_the_api(client, user, u
     db.session.commit()
     key, names = john.avatar_key, files(uploads)
     headers = bearer(token_for(client, "susan"))
-    put = client.put(
-        f"/api/users/{john.id}/avatar",
-        data={"file": (io.BytesIO(image_bytes()), "me.jpg")},
-        content_type="multipart/form-data",
-        headers=headers,
-    )
+    put = client.put(f"/api/users/{john.id}/avatar", headers=headers, **multipart_file("file", image_bytes(), "me.jpg"))
     assert_error(put, 403, "Forbidden")
     assert_error(client.delete(f"/api/users/{john.id}/avatar", headers=headers), 403, "Forbidden")
     assert fresh(john).avatar_key == key

@@ -6,6 +6,8 @@ import struct
 import zlib
 
 from PIL import ExifTags, Image
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.test import encode_multipart
 
 
 def image_bytes(image_format: str = "JPEG", size=(64, 48), color=(200, 30, 30), mode: str = "RGB", **options) -> bytes:
@@ -45,3 +47,13 @@ def noise(image_format: str = "PNG", size=(700, 700)) -> bytes:
     buffer = io.BytesIO()
     Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3)).save(buffer, image_format)
     return buffer.getvalue()
+
+
+def multipart_file(field: str, data: bytes, filename: str) -> dict:
+    """Return the test client's `data` and `content_type` for a form carrying one file.
+
+    The body is built in memory: the test client spools a large one to a temporary file that it
+    never closes (a ResourceWarning, which the suite treats as an error).
+    """
+    boundary, body = encode_multipart(MultiDict({field: FileStorage(io.BytesIO(data), filename)}))
+    return {"data": body, "content_type": f"multipart/form-data; boundary={boundary}"}
