@@ -26,11 +26,14 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 
 @pytest.fixture(scope="module")
 def fuzz_app(tmp_path_factory):
-    """An app on a SQLite file with a few users and posts; exports are recorded, not run."""
-    database = tmp_path_factory.mktemp("fuzz") / "fuzz.db"
+    """An app on a SQLite file with a few users and posts; exports are recorded, not run.
+
+    Generated uploads can be real images: they are stored in a folder of the run's own.
+    """
+    folder = tmp_path_factory.mktemp("fuzz")
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(TaskRunner, "_start_thread", staticmethod(lambda *args: None))
-        app = make_app(f"sqlite:///{database}")
+        app = make_app(f"sqlite:///{folder / 'fuzz.db'}", UPLOAD_DIR=str(folder / "uploads"))
         with app.app_context():
             susan = UserFactory(username="susan")
             bob = UserFactory(username="bob")
