@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from app import conversations
 from app.extensions import db
+from tests.e2e.test_accessibility import AXE, BLOCKING_IMPACTS, RUN_AXE
 from tests.e2e.test_conversations import in_app, sign_in
 from tests.support.factories import UserFactory
 from tests.support.images import image_bytes
@@ -66,7 +67,7 @@ def test_a_picture_uploaded_from_the_profile_editor_shows_everywhere_and_can_be_
         post = conversations.publish(alice, "A new face", "en")
         db.session.commit()
         alice_id, post_id = alice.id, post.id
-    page = open_page(server.url)
+    page = open_page(server.url, bypass_csp=True)  # only for axe's script, added below
     sign_in(page, "alice")
 
     page.goto("/edit_profile")
@@ -80,6 +81,9 @@ def test_a_picture_uploaded_from_the_profile_editor_shows_everywhere_and_can_be_
     picture = re.compile(rf"^/avatar/{alice_id}/[A-Za-z0-9_-]{{22}}/original\.jpg$")
     assert picture.match(current.get_attribute("src")), current.get_attribute("src")
     assert drawn(page, current) == (256, 256)
+    # The editor with both picture forms passes axe-core.
+    page.add_script_tag(path=str(AXE))
+    assert [v["id"] for v in page.evaluate(RUN_AXE) if v["impact"] in BLOCKING_IMPACTS] == []
 
     # The cards show the small one: on a list and in the post's thread.
     for path in ("/explore", f"/post/{post_id}"):
