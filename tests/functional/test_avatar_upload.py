@@ -113,6 +113,17 @@ def test_the_picture_is_a_square_jpeg_served_with_nosniff_and_a_long_cache(logge
         assert reopen(response.data).size == (pixels, pixels)
 
 
+def test_the_picture_costs_one_query_even_for_a_signed_in_visitor(uploads):
+    for app in pushed(make_app(UPLOAD_DIR=str(uploads), QUERY_COUNT_HEADER=True)):
+        user = UserFactory(username="susan")
+        avatars.set_picture(user, image_bytes())
+        db.session.commit()
+        response = get(signed_in(app, "susan"), user.avatar(70))
+        assert response.status_code == 200
+        assert response.headers["X-Query-Count"] == "1"  # the account's row: no session user is loaded
+        assert "Set-Cookie" not in response.headers
+
+
 def test_a_transparent_picture_is_laid_on_the_identicon_background(logged_in, client, user):
     upload(logged_in, image_bytes("PNG", size=(50, 50), color=(0, 0, 0, 0), mode="RGBA"))
     picture = reopen(get(client, fresh(user).avatar(256)).data)
