@@ -13,6 +13,7 @@ commits (`flask media prune` keeps the files of every live key).
 from app import media
 from app.avatars.identicon import BACKGROUND
 from app.media import processing
+from app.models import User
 from app.models.media import VARIANTS, new_key
 from app.models.media import file_name as stored_name
 
@@ -37,7 +38,7 @@ def variant_for(size: int) -> str:
     return "preview" if size <= SMALL else "original"
 
 
-def set_picture(user, data: bytes) -> None:
+def set_picture(user: User, data: bytes) -> None:
     """Make `data` the user's picture, replacing any previous one; the caller commits.
 
     Raises a MediaError (NotAnImage, ImageTooLarge) and changes nothing when the file is refused.
@@ -51,7 +52,7 @@ def set_picture(user, data: bytes) -> None:
         media.delete_files_after_commit(file_names(previous))
 
 
-def remove_picture(user) -> bool:
+def remove_picture(user: User) -> bool:
     """Go back to the provider's picture; its files go once the transaction commits. Return whether there was one."""
     previous = user.avatar_key
     if previous is None:
