@@ -3,8 +3,8 @@
 What goes: their posts (a post that others answered stays as a tombstone, as when a post is
 deleted, so the thread holds together), their likes, reposts, tags, mentions, activity in both
 directions, follows both ways, messages (the other party keeps theirs, from or to "deleted
-account"), tokens and sessions (they live on the user row), and their images (the files once the
-transaction commits). Every counter their rows fed on other rows (likes, reposts and replies on
+account"), tokens and sessions (they live on the user row), and their images and uploaded picture
+(the files once the transaction commits). Every counter their rows fed on other rows (likes, reposts and replies on
 others' posts; others' follower, following and post counts) is corrected in the same transaction,
 and the search index is told (durably, for a backend outside the database) which posts left it.
 
@@ -19,7 +19,7 @@ from collections.abc import Iterator
 
 import sqlalchemy as sa
 
-from app import media, search
+from app import avatars, media, search
 from app.extensions import db
 from app.models import Activity, AuditEntry, Like, Mention, Message, Post, PostTag, User, followers
 
@@ -44,6 +44,7 @@ def delete_account(user: User, by: User | None = None) -> None:
     _tombstone_answered(own_posts)
     _delete_lone_messages(user_id)
     media.delete_for_user(user_id)
+    avatars.remove_picture(user)
     search.note_removed(Post.__tablename__, own_posts)
     db.session.execute(sa.delete(Post).where(Post.user_id == user_id).execution_options(synchronize_session=False))
     db.session.execute(sa.delete(User).where(User.id == user_id).execution_options(synchronize_session=False))

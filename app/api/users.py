@@ -3,9 +3,10 @@
 import sqlalchemy as sa
 from flask import abort, g, url_for
 from flask_limiter.util import get_remote_address
+from flask_smorest.fields import Upload
 from sqlalchemy.exc import IntegrityError
 
-from app import confirmation, safety
+from app import avatars, confirmation, media, safety
 from app.api import schemas
 from app.api.blueprint import bp
 from app.api.pagination import paginated
@@ -13,6 +14,7 @@ from app.api.representation import dump
 from app.extensions import db, limiter
 from app.models import Permission, User, visibility
 from app.web.rate_limits import auth_limit
+from app.web.uploads import accepts_uploads
 
 # Ids past the database's integer range are simply not found (see user_or_404).
 ID = "<int:id>"
@@ -131,3 +133,51 @@ def update_user(data: dict, id: int):
     if new_email and new_email != user.email:
         confirmation.request_email_change(user, new_email)
     return dump(user, include=("email",))
+
+
+class AvatarUpload(schemas.StrictSchema):
+    """A picture file, sent as multipart/form-data."""
+
+    file = Upload(
+        required=True,
+        metadata={"description": "A JPEG, PNG, WebP or GIF image; it is cropped to a square and its metadata removed."},
+    )
+
+
+def own_user_or_403(id: int) -> User:
+    """Return the user with this id if it is the caller, 403 if it is someone else, or 404."""
+    user = user_or_404(id)
+    if user.id != g.current_user.id:
+        abort(403, "You can only change your own account.")
+    return user
+
+
+@bp.route(f"/users/{ID}/avatar", methods=["PUT"], errors=(403, 404, 413))
+@accepts_uploads
+@bp.arguments(AvatarUpload, location="files")
+@bp.response(200, schemas.User)
+def set_avatar(files: dict, id: int):
+    """Upload your own picture, shown instead of the generated one (`_links.avatar` is its URL).
+
+    The bytes decide: a file that is not a JPEG, PNG, WebP or GIF image is refused with 400, one
+    over the size or pixel limit with 413. The picture is cropped to its middle square and stored
+    without its metadata (EXIF, GPS included).
+    """
+    user = own_user_or_403(id)
+    try:
+        avatars.set_picture(user, files["file"].read())
+    except media.MediaError as error:
+        db.session.rollback()
+        abort(error.status, str(error.message))
+    db.session.commit()
+    return dump(user, include=("email",))
+
+
+@bp.route(f"/users/{ID}/avatar", methods=["DELETE"], errors=(403, 404))
+@bp.response(204)
+def delete_avatar(id: int):
+    """Remove your own uploaded picture: the account shows its generated one again (no error if none)."""
+    user = own_user_or_403(id)
+    if avatars.remove_picture(user):
+        db.session.commit()
+    return "", 204

@@ -5,17 +5,31 @@ package's blueprint, so no page asks another host for a picture. AVATAR_PROVIDER
 back Gravatar (the content security policy then lets pages load its pictures). `init_app` stores
 the configured provider in `app.extensions["avatars"]`, where `User.avatar` reaches it.
 
-An uploaded picture, when there is one, will be the provider's first choice: it then joins the
-provider's `sources` (what the URL is made from), which cached post cards are keyed by.
+A person may upload a picture of their own (`set_picture(user, bytes)`, `remove_picture(user)`,
+app.avatars.uploads; the caller commits): checked and stripped by the media service, stored as
+square JPEGs in its storage under `User.avatar_key`, and served by this blueprint. It is every
+provider's first choice; `avatar_key` is among each provider's `sources` (what the URL is made
+from), which cached post cards are keyed by. Account deletion removes its files (app.accounts).
 """
 
 from flask import Flask, current_app
 
 from app.avatars.providers import PROVIDERS, AvatarProvider, Gravatar, Identicons
 from app.avatars.routes import bp
+from app.avatars.uploads import remove_picture, set_picture
 from config import ConfigError
 
-__all__ = ["AvatarProvider", "Gravatar", "Identicons", "bp", "image_hosts", "init_app", "provider"]
+__all__ = [
+    "AvatarProvider",
+    "Gravatar",
+    "Identicons",
+    "bp",
+    "image_hosts",
+    "init_app",
+    "provider",
+    "remove_picture",
+    "set_picture",
+]
 
 
 def init_app(app: Flask) -> None:

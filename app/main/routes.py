@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 
 from app import conversations, safety
 from app import translate as translator
+from app.avatars.forms import PictureForm, RemovePictureForm
 from app.extensions import db
 from app.main.forms import EditProfileForm, EmptyForm, MessageForm, PostForm
 from app.models import Message, Notification, Permission, Post, User, utcnow, visibility
@@ -117,7 +118,7 @@ def user_popup(username: str):
 @bp.route("/edit_profile", methods=["GET", "POST"])
 @login_required
 def edit_profile():
-    """Change the current user's name and about-me text."""
+    """Change the current user's name and about-me text (the picture's forms post to app.avatars)."""
     form = EditProfileForm(current_user.username)
     if form.validate_on_submit():
         current_user.username = form.username.data
@@ -127,13 +128,24 @@ def edit_profile():
         except sa.exc.IntegrityError:
             db.session.rollback()
             form.username.errors.append(_("Please use a different username."))
-            return render_template("main/edit_profile.html", title=_("Edit Profile"), form=form)
+            return _edit_profile_page(form)
         flash(_("Your changes have been saved."), "success")
         return redirect(url_for("main.edit_profile"))
     if request.method == "GET":
         form.username.data = current_user.username
         form.about_me.data = current_user.about_me
-    return render_template("main/edit_profile.html", title=_("Edit Profile"), form=form)
+    return _edit_profile_page(form)
+
+
+def _edit_profile_page(form: EditProfileForm) -> str:
+    """Render the profile editor: the name and about-me form, and the picture's own forms (app.avatars)."""
+    return render_template(
+        "main/edit_profile.html",
+        title=_("Edit Profile"),
+        form=form,
+        picture_form=PictureForm(),
+        remove_picture_form=RemovePictureForm(),
+    )
 
 
 def _change_follow(username: str, start: bool):

@@ -16,7 +16,11 @@ Interface for the views, the API and the export (all take and return `app.models
   content security policy lets pages load images from it), else nothing.
 - `delete_for_posts(post_ids)`, `delete_for_user(user_id)`: rows now, files once the transaction
   commits (called by app.conversations and app.accounts).
-- `prune(older_than)`: unattached images and row-less files older than a day (`flask media prune`).
+- `prune(older_than)`: unattached images and row-less files older than a day (`flask media prune`);
+  the files of a profile picture (`User.avatar_key`, app.avatars) are kept.
+- For files that are not a Media row's (profile pictures): `save_files(files, content_type)` (removed
+  if the transaction rolls back), `delete_files_after_commit(names)`, and `send_stored(name,
+  content_type)`, the response that serves one, as /media/ does (long cache, nosniff).
 
 Storage (app.media.storage): the local directory UPLOAD_DIR (default `instance/uploads`), or an
 S3-compatible bucket when S3_BUCKET is set. Limits: MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, MEDIA_PREVIEW_SIZE.
@@ -30,12 +34,15 @@ from app.media.service import (
     MediaService,
     PruneReport,
     attach,
+    delete_files_after_commit,
     delete_for_posts,
     delete_for_user,
     for_posts,
     image_hosts,
     init_app,
     prune,
+    save_files,
+    send_stored,
     service,
     storage,
     store,
@@ -56,7 +63,10 @@ __all__ = [
     "for_posts",
     "image_hosts",
     "init_app",
+    "delete_files_after_commit",
     "prune",
+    "save_files",
+    "send_stored",
     "service",
     "storage",
     "store",

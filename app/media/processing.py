@@ -9,6 +9,8 @@ Output format: a photo (JPEG, or WebP without transparency) becomes a JPEG; a PN
 first frame) or anything with transparency becomes a PNG, which keeps the alpha channel and
 the sharp edges of screenshots and drawings. The preview has the same format, at most
 `preview_size` pixels on its long side.
+
+A profile picture (`squares`) passes the same checks and becomes square JPEGs of a few sizes.
 """
 
 import io
@@ -61,6 +63,39 @@ class ProcessedImage:
 
 def process(data: bytes, max_bytes: int, max_pixels: int, preview_size: int = 1024) -> ProcessedImage:
     """Verify `data` is an allowed image within the limits and return it re-encoded; raise a MediaError."""
+    source_format, upright = _checked(data, max_bytes, max_pixels)
+    content_type, save = _encoder(source_format, upright)
+    original = save(upright)
+    preview = original
+    if max(upright.size) > preview_size:
+        small = upright.copy()
+        small.thumbnail((preview_size, preview_size), Image.Resampling.LANCZOS)
+        preview = save(small)
+    return ProcessedImage(original, preview, content_type, upright.width, upright.height)
+
+
+def squares(data: bytes, max_bytes: int, max_pixels: int, sizes: tuple[int, ...], background: str) -> list[bytes]:
+    """Verify `data` as `process` does and return its middle square as a JPEG of each size (a profile picture).
+
+    The square is the largest one centred in the picture, scaled to each size. Transparent parts
+    are laid on `background` (a colour Pillow reads, as "#f0f0f0"): JPEG keeps no transparency.
+    """
+    _, upright = _checked(data, max_bytes, max_pixels)
+    if upright.mode == "RGBA":
+        flat = Image.new("RGB", upright.size, background)
+        flat.paste(upright, mask=upright.getchannel("A"))
+        upright = flat
+    largest = max(sizes)
+    square = ImageOps.fit(upright, (largest, largest), Image.Resampling.LANCZOS)
+    pictures = []
+    for size in sizes:
+        picture = square if size == largest else square.resize((size, size), Image.Resampling.LANCZOS)
+        pictures.append(_save(picture, "JPEG", quality=JPEG_QUALITY, optimize=True))
+    return pictures
+
+
+def _checked(data: bytes, max_bytes: int, max_pixels: int) -> tuple[str, Image.Image]:
+    """Return the source format of `data` and its first frame upright without metadata; raise a MediaError."""
     if len(data) > max_bytes:
         raise ImageTooLarge(_l("This image is larger than %(size)s MB.", size=_megabytes(max_bytes)))
     if not data:
@@ -73,17 +108,9 @@ def process(data: bytes, max_bytes: int, max_pixels: int, preview_size: int = 10
     except (Image.DecompressionBombWarning, Image.DecompressionBombError):
         raise _too_many_pixels(max_pixels) from None
     try:
-        upright = _clean_copy(image)
+        return image.format, _clean_copy(image)
     except (OSError, ValueError):  # a mode Pillow decodes but cannot turn into RGB
         raise NotAnImage from None
-    content_type, save = _encoder(image.format, upright)
-    original = save(upright)
-    preview = original
-    if max(upright.size) > preview_size:
-        small = upright.copy()
-        small.thumbnail((preview_size, preview_size), Image.Resampling.LANCZOS)
-        preview = save(small)
-    return ProcessedImage(original, preview, content_type, upright.width, upright.height)
 
 
 def _decode(data: bytes, max_pixels: int) -> Image.Image:

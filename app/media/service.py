@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
+import flask
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import Flask, current_app, url_for
+from flask import Flask, Response, abort, current_app, redirect, url_for
 from flask_babel import lazy_gettext as _l
 from PIL import Image
 
@@ -26,6 +27,8 @@ from app.models import Media, Post, User, utcnow
 from app.models.media import MAX_ALT_LENGTH, MAX_PER_POST, VARIANTS, extension_of, file_name, new_key
 
 CHUNK = 500
+# Stored files never change (a new image gets a new key): browsers may keep them for a year.
+CACHE_CONTROL = "public, max-age=31536000, immutable"
 log = logging.getLogger(__name__)
 # session.info keys: files written in the transaction, and files of rows it deleted.
 _WRITTEN = "media_written"
@@ -141,6 +144,32 @@ def store(owner: User, file_bytes: bytes, alt: str) -> Media:
     return row
 
 
+def save_files(files: Iterable[tuple[str, bytes]], content_type: str) -> list[str]:
+    """Write these (name, bytes) files to the storage, tied to the current transaction; return their names.
+
+    For files that belong to something other than a Media row (a profile picture, app.avatars):
+    a rollback removes them, a commit keeps them. A failed write removes those already written.
+    """
+    where = storage()
+    names: list[str] = []
+    try:
+        for name, data in files:
+            where.save(name, data, content_type)
+            names.append(name)
+    except Exception:
+        _discard(where, names)
+        raise
+    db.session().info.setdefault(_WRITTEN, []).append((where, names))
+    return names
+
+
+def delete_files_after_commit(names: Iterable[str]) -> None:
+    """Remove these stored files once the current transaction commits (a rollback keeps them)."""
+    names = list(names)
+    if names:
+        db.session().info.setdefault(_DOOMED, []).append((storage(), names))
+
+
 def attach(media_ids: list[int], post: Post, owner: User) -> list[Media]:
     """Attach `owner`'s unattached images to `post`, in the order given; the caller commits.
 
@@ -181,6 +210,36 @@ def url(media: Media, variant: str = "preview", external: bool = False) -> str:
     return url_for("media_files.file", key=media.key, variant=variant, _external=external)
 
 
+def send_stored(name: str, content_type: str) -> Response:
+    """Answer with the stored file `name`, a year's cache and nosniff; 404 when it is missing.
+
+    A bucket with a public URL is redirected to; behind nginx (MEDIA_ACCEL_REDIRECT) nginx sends
+    the file; otherwise the app does.
+    """
+    media = service()
+    where = media.storage
+    public_url = where.public_url(name)
+    if public_url is not None:
+        return redirect(public_url, 302)
+    if media.accel_prefix:
+        response = Response(content_type=content_type)
+        response.headers["X-Accel-Redirect"] = media.accel_prefix.rstrip("/") + "/" + name
+    elif isinstance(where, LocalStorage):
+        path = where.path(name)
+        if not path.is_file():
+            abort(404)
+        response = flask.send_file(path, mimetype=content_type, conditional=True, etag=True)
+    else:
+        try:
+            data = where.read(name)
+        except FileNotFoundError:
+            abort(404)
+        response = Response(data, content_type=content_type)
+    response.headers["Cache-Control"] = CACHE_CONTROL
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 def delete_for_posts(post_ids: Iterable[int]) -> int:
     """Delete the images of these posts (rows now, files once the transaction commits); return how many."""
     count = 0
@@ -206,7 +265,7 @@ def prune(older_than: timedelta = timedelta(days=1)) -> PruneReport:
     """Remove images never attached and stored files without a row, both older than `older_than`; commits.
 
     Only old files count as orphans: a file younger than that may belong to an upload whose
-    transaction has not committed yet.
+    transaction has not committed yet. A profile picture's files (`User.avatar_key`) are no orphans.
     """
     cutoff = utcnow() - older_than
     report = PruneReport()
@@ -220,11 +279,18 @@ def prune(older_than: timedelta = timedelta(days=1)) -> PruneReport:
         if key is not None and modified < cutoff:
             keys_of.setdefault(key, []).append(name)
     for keys in _chunks(list(keys_of)):
-        known = set(db.session.scalars(sa.select(Media.key).where(Media.key.in_(keys))))
+        known = _live_keys(keys)
         orphans = [name for key in keys if key not in known for name in keys_of[key]]
         storage().delete(orphans)
         report.orphan_files.extend(orphans)
     return report
+
+
+def _live_keys(keys: list[str]) -> set[str]:
+    """Return those of `keys` whose files are in use: an image's (a Media row), or a profile picture's."""
+    known = set(db.session.scalars(sa.select(Media.key).where(Media.key.in_(keys))))
+    known.update(db.session.scalars(sa.select(User.avatar_key).where(User.avatar_key.in_(keys))))
+    return known
 
 
 def _key_of(name: str) -> str | None:

@@ -141,6 +141,9 @@ class User(PaginatedAPIMixin, UserMixin, db.Model):
     followers_counter: so.Mapped[int] = so.mapped_column("follower_count", default=0, server_default="0")
     following_counter: so.Mapped[int] = so.mapped_column("following_count", default=0, server_default="0")
     token: so.Mapped[Optional[str]] = so.mapped_column(sa.String(32), unique=True)
+    # The key naming the files of the picture the person uploaded (app.avatars.uploads); None: the
+    # provider's own picture. A new upload gets a new key, so the picture's URL changes with it.
+    avatar_key: so.Mapped[Optional[str]] = so.mapped_column(sa.String(32), unique=True)
     token_expiration: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime)
 
     posts: so.WriteOnlyMapped["Post"] = so.relationship(back_populates="author", passive_deletes=True)

@@ -1,10 +1,13 @@
 """Images made with Pillow at test time, well-formed or hostile, for the media tests."""
 
 import io
+import os
 import struct
 import zlib
 
 from PIL import ExifTags, Image
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.test import encode_multipart
 
 # A PHP web shell, as an upload named photo.jpg would carry it.
 PHP_SCRIPT = b"<?php system($_GET['cmd']); ?>\n"
@@ -34,8 +37,8 @@ def png_declaring(width: int, height: int) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
 
 
-def photo_with_gps() -> bytes:
-    """Return a JPEG carrying a camera's EXIF: make, date, and where it was taken."""
+def photo_with_gps(size=(80, 60)) -> bytes:
+    """Return a JPEG carrying a camera's EXIF (make, date, where it was taken) and a comment."""
     exif = Image.Exif()
     exif[ExifTags.Base.Make] = "Spy Camera"
     exif[ExifTags.Base.DateTime] = "2026:12:03 10:00:00"
@@ -44,4 +47,21 @@ def photo_with_gps() -> bytes:
     gps[ExifTags.GPS.GPSLatitude] = (51.0, 30.0, 12.0)
     gps[ExifTags.GPS.GPSLongitudeRef] = "W"
     gps[ExifTags.GPS.GPSLongitude] = (0.0, 7.0, 40.0)
-    return image_bytes("JPEG", size=(80, 60), exif=exif, comment=b"taken at home")
+    return image_bytes("JPEG", size=size, exif=exif, comment=b"taken at home")
+
+
+def noise(image_format: str = "PNG", size=(700, 700)) -> bytes:
+    """Return an image of random pixels: it barely compresses (a PNG of 700 x 700 is about 1.5 MB)."""
+    buffer = io.BytesIO()
+    Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3)).save(buffer, image_format)
+    return buffer.getvalue()
+
+
+def multipart_file(field: str, data: bytes, filename: str) -> dict:
+    """Return the test client's `data` and `content_type` for a form carrying one file.
+
+    The body is built in memory: the test client spools a large one to a temporary file that it
+    never closes (a ResourceWarning, which the suite treats as an error).
+    """
+    boundary, body = encode_multipart(MultiDict({field: FileStorage(io.BytesIO(data), filename)}))
+    return {"data": body, "content_type": f"multipart/form-data; boundary={boundary}"}

@@ -121,7 +121,7 @@ def test_the_size_limit_is_checked_on_the_bytes_before_decoding():
 # Accepted, and cleaned
 
 
-def test_a_jpeg_with_gps_exif_is_stored_without_any_metadata(media_app):
+def test_a_photo_with_gps_exif_is_stored_without_any_metadata(media_app):
     original = photo_with_gps()
     assert reopen(original).getexif().get_ifd(ExifTags.IFD.GPSInfo)  # the fixture does carry GPS
     owner = UserFactory()
