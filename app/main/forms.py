@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import FieldList, Form, FormField, StringField, SubmitField, TextAreaField
+from wtforms.utils import unset_value
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from app import media
@@ -64,10 +65,23 @@ def at_most_four_images(form, field) -> None:
         raise ValidationError(_l("A post carries at most %(count)d images.", count=MAX_PER_POST))
 
 
+class ImageSlots(FieldList):
+    """The image subforms: those sent, then empty ones up to four, so the page always offers four.
+
+    FieldList's own `min_entries` padding would process the request again for each added entry,
+    under a renumbered name, and so read a file sent in a later slot twice.
+    """
+
+    def process(self, formdata, data=unset_value, extra_filters=None):
+        super().process(formdata, data, extra_filters)
+        while len(self.entries) < MAX_PER_POST:
+            self.append_entry()
+
+
 class ImagesMixin:
     """Up to four images, each with its alt text, for the forms that publish a post (multipart)."""
 
-    images = FieldList(FormField(ImageForm), min_entries=MAX_PER_POST, validators=[at_most_four_images])
+    images = ImageSlots(FormField(ImageForm), validators=[at_most_four_images])
 
     def store_images(self, owner: User) -> list[int] | None:
         """Store the chosen images for `owner`, unattached; return their ids in order.

@@ -24,3 +24,30 @@ def png_declaring(width: int, height: int) -> bytes:
     # A few rows of zeros, compressed: the rest of the picture is missing.
     data = zlib.compress(b"\0" * (1 + 3 * min(width, 1000)) * 4, 9)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
+
+
+def jpeg_with_gps(size=(80, 60)) -> bytes:
+    """Return a JPEG carrying a camera's EXIF: its make, and where it was taken (a GPS IFD, tag 0x8825)."""
+    exif = Image.Exif()
+    exif[0x010F] = "Spy Camera"  # Make
+    gps = exif.get_ifd(0x8825)
+    gps[1] = "N"  # GPSLatitudeRef
+    gps[2] = (51.0, 30.0, 12.0)  # GPSLatitude
+    gps[3] = "W"  # GPSLongitudeRef
+    gps[4] = (0.0, 7.0, 40.0)  # GPSLongitude
+    return image_bytes("JPEG", size=size, exif=exif)
+
+
+def upload_form(body: str, *images: tuple[bytes, str, str] | None, **extra) -> dict:
+    """Return the data of a post or reply form as a browser sends it: its text and every image slot.
+
+    Each image is `(bytes, file name, alt text)`, or None for a slot left empty; slots past the
+    given images, up to four, are sent empty too (an empty file input, an empty alt text).
+    """
+    data = {"post": body, **extra}
+    slots = list(images) + [None] * (4 - len(images))
+    for index, image in enumerate(slots):
+        content, name, alt = image if image is not None else (b"", "", "")
+        data[f"images-{index}-file"] = (io.BytesIO(content), name)
+        data[f"images-{index}-alt"] = alt
+    return data
