@@ -5,6 +5,8 @@ import struct
 import zlib
 
 from PIL import Image
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 
 def image_bytes(image_format: str = "JPEG", size=(64, 48), color=(200, 30, 30), mode: str = "RGB", **options) -> bytes:
@@ -51,3 +53,17 @@ def upload_form(body: str, *images: tuple[bytes, str, str] | None, **extra) -> d
         data[f"images-{index}-file"] = (io.BytesIO(content), name)
         data[f"images-{index}-alt"] = alt
     return data
+
+
+def multipart(data: dict) -> dict:
+    """Return `client.post` arguments sending `data` (as `upload_form` makes it) as one in-memory body.
+
+    The test client would spool a body over 500 KB to a temporary file it never closes (a
+    ResourceWarning, an error in this suite); encoding it here keeps it in memory.
+    """
+    fields = {
+        name: FileStorage(value[0], filename=value[1]) if isinstance(value, tuple) else value
+        for name, value in data.items()
+    }
+    boundary, body = encode_multipart(fields)
+    return {"data": body, "content_type": f"multipart/form-data; boundary={boundary}"}
