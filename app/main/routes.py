@@ -8,7 +8,7 @@ from flask import Blueprint, abort, current_app, flash, jsonify, redirect, rende
 from flask_babel import _
 from flask_login import current_user, login_required
 
-from app import conversations, safety
+from app import conversations, media, safety
 from app import translate as translator
 from app.avatars.forms import PictureForm, RemovePictureForm
 from app.extensions import db
@@ -20,6 +20,7 @@ from app.translate import detect_language
 from app.validators import is_valid_username
 from app.web.permissions import can
 from app.web.security import is_safe_next
+from app.web.uploads import accepts_uploads
 
 bp = Blueprint("main", __name__)
 
@@ -49,15 +50,24 @@ def reachable_user_or_404(username: str) -> tuple[User, safety.Relation]:
 
 @bp.route("/", methods=["GET", "POST"])
 @bp.route("/index", methods=["GET", "POST"])
+@accepts_uploads
 @login_required
 def index():
-    """Show the home timeline and take new posts."""
+    """Show the home timeline and take new posts, with their images."""
     form = PostForm()
     if form.validate_on_submit():
-        conversations.publish(current_user, form.post.data, detect_language(form.post.data))
-        db.session.commit()
-        flash(_("Your post is now live!"), "success")
-        return redirect(url_for("main.index"))
+        media_ids = form.store_images(current_user)
+        if media_ids is not None:
+            body = form.post.data
+            try:
+                conversations.publish(current_user, body, detect_language(body), media_ids=media_ids)
+            except media.CannotAttach as error:
+                form.images.errors.append(error.message)
+            else:
+                db.session.commit()
+                flash(_("Your post is now live!"), "success")
+                return redirect(url_for("main.index"))
+        db.session.rollback()  # the images stored before a refusal go, files included
     posts = paginate_request(current_user.following_posts(), current_app.config["POSTS_PER_PAGE"], Post.fetch_page)
     return render_template("main/index.html", title=_("Home"), form=form, posts=posts, endpoint="main.index")
 

@@ -76,7 +76,7 @@ def create_storage(app: Flask) -> Storage:
 
 
 def init_app(app: Flask) -> None:
-    """Give the app its media service, and make the session's commits and rollbacks carry the files along."""
+    """Give the app its media service and the `media_url` template function; commits and rollbacks carry the files."""
     max_pixels = app.config.get("MAX_IMAGE_PIXELS", 40_000_000)
     # Pillow's own bomb guard (a warning past the limit, an error past twice it) agrees with ours.
     Image.MAX_IMAGE_PIXELS = max_pixels
@@ -87,6 +87,7 @@ def init_app(app: Flask) -> None:
         preview_size=app.config.get("MEDIA_PREVIEW_SIZE", 1024),
         accel_prefix=app.config.get("MEDIA_ACCEL_REDIRECT"),
     )
+    app.jinja_env.globals["media_url"] = url  # the post cards' previews and their links
     if not sa.event.contains(db.session, "after_commit", _after_commit):
         sa.event.listen(db.session, "after_commit", _after_commit)
         sa.event.listen(db.session, "after_soft_rollback", _after_soft_rollback)

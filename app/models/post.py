@@ -159,7 +159,8 @@ class Post(SearchableMixin, PaginatedAPIMixin, db.Model):
 
         The post itself (posts are never edited), its author's name and what the avatar is made
         from (the id for the app's identicons, the email for Gravatar: `User.avatar_source`), the
-        name of the author it answers, the current names of the users it mentions, the reader's
+        name of the author it answers, the current names of the users it mentions, its images (set by
+        app.conversations.annotate; their files and alt text never change), the reader's
         language, whether a "Translate" link is offered, and the path the app is mounted at (every
         link starts with it). Counts and the reader's own likes are outside it. See `_post.html`.
         """
@@ -167,7 +168,8 @@ class Post(SearchableMixin, PaginatedAPIMixin, db.Model):
         answered = None if self.in_reply_to_id is None else (self.in_reply_to_id, self.answered_name)
         mentioned = tuple(sorted(self.mentioned.items()))
         avatar = author.avatar_source()
-        return ("post", self.id, author.username, avatar, answered, mentioned, locale, offer_translation, mount)
+        images = tuple(image.key for image in self.images)
+        return ("post", self.id, author.username, avatar, answered, mentioned, images, locale, offer_translation, mount)
 
 
 def _count_post(mapper, connection, post: Post) -> None:

@@ -5,11 +5,12 @@ from flask_wtf import FlaskForm
 from wtforms import SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from app.main.forms import ImagesMixin
 from app.validators import printable_text
 
 
-class ReplyForm(FlaskForm):
-    """Answer a post."""
+class ReplyForm(ImagesMixin, FlaskForm):
+    """Answer a post, with up to four images."""
 
     post = TextAreaField(_l("Your reply"), validators=[DataRequired(), Length(min=1, max=140), printable_text])
     submit = SubmitField(_l("Reply"))

@@ -4,7 +4,7 @@ from flask import Blueprint, abort, current_app, flash, jsonify, redirect, rende
 from flask_babel import _
 from flask_login import current_user, login_required
 
-from app import conversations, safety
+from app import conversations, media, safety
 from app.extensions import db
 from app.models import Post
 from app.pagination import page_arg, paginate_request
@@ -13,6 +13,7 @@ from app.social.forms import ReplyForm
 from app.translate import detect_language
 from app.validators import is_valid_id
 from app.web.security import is_safe_next
+from app.web.uploads import accepts_uploads
 
 bp = Blueprint("social", __name__)
 bp.add_app_template_global(PostEntries, "post_entries")
@@ -34,21 +35,30 @@ def post_or_404(id: int) -> Post:
 
 
 @bp.route("/post/<int:id>", methods=["GET", "POST"])
+@accepts_uploads
 @login_required
 def thread(id: int):
-    """Show a post with the posts it answers and its replies, and take a reply."""
+    """Show a post with the posts it answers and its replies, and take a reply with its images."""
     post = post_or_404(id).shown
     form = ReplyForm()
     if not post.is_deleted and form.validate_on_submit():
-        try:
-            reply = conversations.publish(
-                current_user, form.post.data, detect_language(form.post.data), in_reply_to=post
-            )
-        except conversations.CannotReply:
-            abort(403)
-        db.session.commit()
-        flash(_("Your reply is now live!"), "success")
-        return redirect(url_for("social.thread", id=reply.id))
+        media_ids = form.store_images(current_user)
+        if media_ids is not None:
+            body = form.post.data
+            try:
+                reply = conversations.publish(
+                    current_user, body, detect_language(body), in_reply_to=post, media_ids=media_ids
+                )
+            except conversations.CannotReply:
+                db.session.rollback()
+                abort(403)
+            except media.CannotAttach as error:
+                form.images.errors.append(error.message)
+            else:
+                db.session.commit()
+                flash(_("Your reply is now live!"), "success")
+                return redirect(url_for("social.thread", id=reply.id))
+        db.session.rollback()  # the images stored before a refusal go, files included
     replies = paginate_request(conversations.descendants(post, current_user), REPLIES_PER_PAGE)
     return render_template(
         "social/thread.html",

@@ -112,20 +112,20 @@ def test_body_over_limit_is_413_in_layout(app, client, user):
 
 
 def test_post_over_limit_is_413_and_saves_nothing(app, logged_in):
-    app.config["MAX_CONTENT_LENGTH"] = 1024
+    app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_LENGTH"] = 1024  # the home page's form takes images
     response = logged_in.post("/index", data={"post": "short", "padding": "x" * 4096})
     assert_error_page(response, 413, "What you sent is too large.")
     assert count_rows(Post) == 0
 
 
 def test_413_is_json_when_client_prefers_json(app, logged_in):
-    app.config["MAX_CONTENT_LENGTH"] = 1024
+    app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_LENGTH"] = 1024  # the home page's form takes images
     response = logged_in.post("/index", data={"post": "x" * 4096}, headers=JSON)
     assert_json_error(response, 413, "Request Entity Too Large")
 
 
 def test_body_under_limit_is_accepted(app, logged_in):
-    app.config["MAX_CONTENT_LENGTH"] = 1024
+    app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_LENGTH"] = 1024  # the home page's form takes images
     assert logged_in.post("/index", data={"post": "fits"}).status_code == 302
 
 

@@ -31,7 +31,8 @@ def assert_json_error(response, status: int) -> None:
 
 @pytest.fixture
 def small_body_app():
-    yield from pushed(make_app(MAX_CONTENT_LENGTH=1024))
+    # The home page's form takes images, so its body limit is MAX_UPLOAD_LENGTH: small here too.
+    yield from pushed(make_app(MAX_CONTENT_LENGTH=1024, MAX_UPLOAD_LENGTH=1024))
 
 
 def test_an_oversized_form_gets_a_413_page(small_body_app):

@@ -256,7 +256,7 @@ def test_no_auth_or_error_page_has_inline_script(plain_app):
 
 
 def test_error_pages_have_no_inline_script():
-    app = make_app(WTF_CSRF_ENABLED=True, MAX_CONTENT_LENGTH=1000)
+    app = make_app(WTF_CSRF_ENABLED=True, MAX_CONTENT_LENGTH=1000, MAX_UPLOAD_LENGTH=1000)  # /index takes uploads
     for _ in pushed(app):
         seed_hostile_content()
         client = log_in(app.test_client())

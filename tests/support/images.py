@@ -65,3 +65,32 @@ def multipart_file(field: str, data: bytes, filename: str) -> dict:
     """
     boundary, body = encode_multipart(MultiDict({field: FileStorage(io.BytesIO(data), filename)}))
     return {"data": body, "content_type": f"multipart/form-data; boundary={boundary}"}
+
+
+def upload_form(body: str, *images: tuple[bytes, str, str] | None, **extra) -> dict:
+    """Return the data of a post or reply form as a browser sends it: its text and every image slot.
+
+    Each image is `(bytes, file name, alt text)`, or None for a slot left empty; slots past the
+    given images, up to four, are sent empty too (an empty file input, an empty alt text).
+    """
+    data = {"post": body, **extra}
+    slots = list(images) + [None] * (4 - len(images))
+    for index, image in enumerate(slots):
+        content, name, alt = image if image is not None else (b"", "", "")
+        data[f"images-{index}-file"] = (io.BytesIO(content), name)
+        data[f"images-{index}-alt"] = alt
+    return data
+
+
+def multipart(data: dict) -> dict:
+    """Return `client.post` arguments sending `data` (as `upload_form` makes it) as one in-memory body.
+
+    The test client would spool a body over 500 KB to a temporary file it never closes (a
+    ResourceWarning, an error in this suite); encoding it here keeps it in memory.
+    """
+    fields = {
+        name: FileStorage(value[0], filename=value[1]) if isinstance(value, tuple) else value
+        for name, value in data.items()
+    }
+    boundary, body = encode_multipart(fields)
+    return {"data": body, "content_type": f"multipart/form-data; boundary={boundary}"}

@@ -3,6 +3,7 @@
 from markupsafe import Markup
 
 from app.extensions import db
+from app.models import Media
 from app.web.fragments import FragmentCache
 from tests.support.apps import make_app
 from tests.support.factories import PostFactory, UserFactory
@@ -76,6 +77,17 @@ def test_a_post_card_key_changes_with_every_field_the_card_shows(app):
     for what, key in changes.items():
         assert key != base, f"changing {what} must change the key"
     assert post.card_key("en", True, "") == base
+
+
+def test_a_post_card_key_names_the_posts_images(app):
+    author = UserFactory(username="ana")
+    post = PostFactory(author=author, body="hola")
+    base = post.card_key("en", True, "")
+    post.images = [Media(key="first-image-key-0001"), Media(key="second-image-key-002")]
+    with_images = post.card_key("en", True, "")
+    assert with_images != base
+    post.images = post.images[:1]
+    assert post.card_key("en", True, "") not in (base, with_images)
 
 
 def test_a_post_card_key_ignores_the_email_the_avatar_is_not_made_from(app):
