@@ -46,6 +46,7 @@ def site_env(database: Path) -> dict[str, str]:
     env.update(
         FLASK_APP="microblog.py",
         DATABASE_URL=f"sqlite:///{database}",
+        UPLOAD_DIR=str(database.parent / "uploads"),  # the seeded pictures go with the scratch database
         SECRET_KEY=secrets.token_hex(32),
         REDIS_URL="",
         ELASTICSEARCH_URL="",
@@ -112,7 +113,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         database = Path(scratch) / "screenshots.db"
         env = site_env(database)
-        for command in (["db", "upgrade"], ["seed", "--users", "40", "--posts", "800", "--seed", "7"]):
+        seed = ["seed", "--users", "40", "--posts", "800", "--media", "250", "--seed", "7"]
+        for command in (["db", "upgrade"], seed):
             subprocess.run(FLASK + command, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
         reader, thread = busiest_reader(database)
         port = free_port()
