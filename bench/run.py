@@ -209,8 +209,7 @@ class Bench:
             "-c", str(ROOT / "gunicorn.conf.py"),
             "--workers", str(WORKERS),
             "--bind", f"127.0.0.1:{port}",
-            "--access-logfile", "/dev/null",
-            "--max-requests", "0",  # no worker recycling in the middle of a measurement
+            # Otherwise as boot.sh serves it: gunicorn.conf.py's worker recycling, warm-up and logging.
             *extra,
             target,
         ]  # fmt: skip
@@ -367,7 +366,7 @@ class Bench:
             [],
         )
         self.log_in(app_base)
-        ceiling_env = app_env(self.url, CEILING_HTML_BYTES=str(self.home_size))
+        ceiling_env = app_env(self.url, CEILING_HTML_BYTES=str(self.home_size), LOG_TO_STDOUT="1")
         ceiling_base = self.start_server("ceiling", "ceiling:app", ceiling_env, ["--pythonpath", str(ROOT / "bench")])
         self.say(
             f"Load: {self.tool}, {args.connections} connections, {args.duration:g} s per endpoint "

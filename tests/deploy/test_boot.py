@@ -3,15 +3,29 @@
 boot.sh serving PostgreSQL with gunicorn is in tests/integration/test_boot.py.
 """
 
+import logging
 import os
+import re
 import subprocess
 import time
+import types
 
+import pytest
+
+from tests.support.apps import make_app
 from tests.support.live_server import free_port, production_env
 from tests.support.paths import ROOT
 
 BOOT = ROOT / "boot.sh"
 PASSWORD = "boot-test-password"
+
+
+def gunicorn_settings() -> dict:
+    """Evaluate gunicorn.conf.py as gunicorn does (a module with its own `__file__`), in this environment."""
+    path = ROOT / "gunicorn.conf.py"
+    settings: dict = {"__file__": str(path)}
+    exec(compile(path.read_text(), str(path), "exec"), settings)
+    return settings
 
 
 def test_boot_gives_up_on_an_unreachable_database(tmp_path):
@@ -44,11 +58,9 @@ def test_gunicorn_config_reads_port_and_web_concurrency(monkeypatch):
     monkeypatch.setenv("WEB_CONCURRENCY", "3")
     monkeypatch.delenv("BIND", raising=False)
     monkeypatch.delenv("HOST", raising=False)
-    settings: dict = {}
-    exec(compile((ROOT / "gunicorn.conf.py").read_text(), "gunicorn.conf.py", "exec"), settings)
+    settings = gunicorn_settings()
     assert settings["bind"] == ["127.0.0.1:8123"]
     assert settings["workers"] == 3
-    assert settings["accesslog"] == "-"
     assert settings["graceful_timeout"] > 0
     assert "forwarded_allow_ips" in settings
 
@@ -57,8 +69,7 @@ def test_gunicorn_workers_default_to_twice_the_cores_plus_one(monkeypatch):
     import multiprocessing
 
     monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
-    settings: dict = {}
-    exec(compile((ROOT / "gunicorn.conf.py").read_text(), "gunicorn.conf.py", "exec"), settings)
+    settings = gunicorn_settings()
     assert settings["workers"] == 2 * multiprocessing.cpu_count() + 1
 
 
@@ -66,8 +77,34 @@ def test_gunicorn_master_loads_language_profiles_before_forking(monkeypatch):
     from langdetect import detector_factory
 
     monkeypatch.setattr(detector_factory, "_factory", None)
-    settings: dict = {}
-    exec(compile((ROOT / "gunicorn.conf.py").read_text(), "gunicorn.conf.py", "exec"), settings)
+    settings = gunicorn_settings()
     settings["on_starting"](server=None)
     assert detector_factory._factory is not None
     assert "en" in detector_factory._factory.get_lang_list()
+
+
+@pytest.mark.parametrize(("value", "access_log"), [(None, "-"), ("0", "-"), ("1", None), ("true", None)])
+def test_gunicorn_access_log_is_off_when_the_app_logs_each_request(monkeypatch, value, access_log):
+    if value is None:
+        monkeypatch.delenv("LOG_TO_STDOUT", raising=False)
+    else:
+        monkeypatch.setenv("LOG_TO_STDOUT", value)
+    assert gunicorn_settings()["accesslog"] == access_log
+
+
+def test_gunicorn_recycles_workers_rarely_and_not_together(monkeypatch):
+    monkeypatch.delenv("GUNICORN_MAX_REQUESTS", raising=False)
+    settings = gunicorn_settings()
+    assert settings["max_requests"] >= 50_000
+    assert settings["max_requests_jitter"] >= settings["max_requests"] // 20
+    monkeypatch.setenv("GUNICORN_MAX_REQUESTS", "0")
+    assert gunicorn_settings()["max_requests"] == 0
+
+
+def test_gunicorn_warms_each_worker_before_it_takes_requests(caplog):
+    app = make_app()
+    worker = types.SimpleNamespace(wsgi=app)
+    with caplog.at_level(logging.INFO, logger="app.web.warmup"):
+        gunicorn_settings()["post_worker_init"](worker)
+    assert "index.html" in " ".join(str(key) for key in app.jinja_env.cache)  # compiled already
+    assert re.search(r"warmed up: \d+ templates, 3 languages", caplog.text)

@@ -99,6 +99,11 @@ def test_boot_migrates_and_serves_postgresql_with_two_workers(pg_scratch, tmp_pa
     assert "Booting worker" in output
     assert len(set(re.findall(r"Booting worker with pid: (\d+)", output))) >= 2
     assert re.search(r"request_id=\S+ method=POST path=/index status=302", output)
+    # One line per request: the app's own (LOG_TO_STDOUT), not gunicorn's access line as well.
+    assert len(re.findall(r"method=GET path=/auth/login status=200", output)) == 1
+    assert '"GET /auth/login' not in output
+    # Each worker warmed up (templates, catalogues, a connection) before it took a request.
+    assert len(re.findall(r"warmed up: \d+ templates, 3 languages", output)) >= 2
     assert PASSWORD not in output
     # Nothing of the process group is left behind.
     with pytest.raises(ProcessLookupError):
