@@ -131,6 +131,7 @@ class Bench:
                 "--blocks", str(args.blocks),
                 "--mutes", str(args.mutes),
                 "--media", str(args.media),
+                "--follow-shape", args.follow_shape,
                 "--seed", str(args.seed),
             )  # fmt: skip
             self.seed_seconds = time.perf_counter() - started
@@ -616,6 +617,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--mutes", type=int, default=1000, help="mutes for `flask seed --mutes` (default 1000)")
     parser.add_argument(
         "--media", type=int, help="posts with images, for `flask seed --media` (default 1%% of --posts)"
+    )
+    parser.add_argument(
+        "--follow-shape",
+        choices=["zipf", "writers"],
+        default="zipf",
+        help="`flask seed --follow-shape` (default zipf: popularity unrelated to writing, mid-size timelines)",
     )
     parser.add_argument("--seed", type=int, default=1, help="seed for `flask seed` (default 1)")
     parser.add_argument("--duration", type=float, default=10.0, help="seconds of load per endpoint (default 10)")

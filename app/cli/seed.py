@@ -150,12 +150,19 @@ def seed(
     blocks: int = 0,
     mutes: int = 0,
     media: int = 0,
+    follow_shape: str = "writers",
 ) -> dict[str, int]:
     """Insert users, posts (`replies` of them replies), reposts, likes, follows, blocks, mutes, images; return counts.
 
     `blocks` and `mutes` are drawn from a stream of their own after everything else, so they
     change nothing else of a seed's data but the follows a block ends (both ways, as `block` does).
     So are the `media` posts that carry images, and their images.
+
+    `follow_shape` decides whom people follow, always by a Zipf-like popularity. "writers": the most
+    followed are the most prolific writers, so every timeline holds a large share of all posts.
+    "zipf": popularity is a ranking of its own (a shuffle from its own stream), unrelated to how much
+    anyone writes, as in a real network; a timeline then holds from about 1.5% to 27% of all posts
+    (rather than 30% to 58%), the middle sizes whose deep pages a plan can misjudge.
 
     Counts left out take `default_counts(posts)`. Users, posts and follows are drawn from one random
     stream and everything about conversations from another, so a seed's users, authors, post texts
@@ -299,15 +306,18 @@ def seed(
 
     pairs: set[tuple[int, int]] = set()
     attempts = 0
+    by_popularity = _popularity_order(user_ids, follow_shape, seed_value)
     while len(pairs) < follows and attempts < follows * 3 and users > 1:
         attempts += 1
         follower = rng.choice(user_ids)
-        followed = rng.choices(user_ids, cum_weights=weights)[0]
+        followed = rng.choices(by_popularity, cum_weights=weights)[0]
         if follower != followed:
             pairs.add((follower, followed))
     ordered = sorted(pairs)
     del pairs
-    block_pairs, mute_pairs = _boundaries(random.Random(f"boundaries-{seed_value}"), user_ids, weights, blocks, mutes)
+    block_pairs, mute_pairs = _boundaries(
+        random.Random(f"boundaries-{seed_value}"), by_popularity, weights, blocks, mutes
+    )
     if block_pairs:
         ended = block_pairs | {(b, a) for a, b in block_pairs}
         ordered = [pair for pair in ordered if pair not in ended]
@@ -360,6 +370,20 @@ def seed(
         "mutes": len(mute_pairs),
         "media": images,
     }
+
+
+FOLLOW_SHAPES = ("writers", "zipf")
+
+
+def _popularity_order(user_ids: list[int], follow_shape: str, seed_value: int) -> list[int]:
+    """Return the users from most to least followed (see `seed`'s `follow_shape`)."""
+    if follow_shape == "writers":
+        return user_ids  # the writers' own Zipf ranking
+    if follow_shape != "zipf":
+        raise ValueError(f"follow_shape must be one of {', '.join(FOLLOW_SHAPES)}, got {follow_shape!r}")
+    order = list(user_ids)
+    random.Random(f"popularity-{seed_value}").shuffle(order)
+    return order
 
 
 def _add_media(
@@ -718,6 +742,13 @@ def _count_option(name: str, help_text: str):
 @click.option("--blocks", default=0, show_default=True, type=click.IntRange(min=0), help="Blocks between users.")
 @click.option("--mutes", default=0, show_default=True, type=click.IntRange(min=0), help="Mutes between users.")
 @click.option("--media", default=0, show_default=True, type=click.IntRange(min=0), help="Posts that carry images.")
+@click.option(
+    "--follow-shape",
+    type=click.Choice(FOLLOW_SHAPES),
+    default="writers",
+    show_default=True,
+    help="Whom people follow: the most prolific writers (writers), or popular accounts whatever they write (zipf).",
+)
 @click.option("--seed", "seed_value", default=1, show_default=True, help="Random seed: the same seed, the same data.")
 def seed_command(
     users: int,
@@ -729,6 +760,7 @@ def seed_command(
     blocks: int,
     mutes: int,
     media: int,
+    follow_shape: str,
     seed_value: int,
 ):
     """Fill the database with realistic demo data (password: microblog-demo)."""
@@ -761,6 +793,7 @@ def seed_command(
             blocks=blocks,
             mutes=mutes,
             media=media,
+            follow_shape=follow_shape,
         )
     except sa.exc.IntegrityError as exc:
         db.session.rollback()

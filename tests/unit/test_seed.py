@@ -341,3 +341,31 @@ def test_seed_gives_posts_images_that_are_served(media_app, uploads):
     assert preview.status_code == 200 and preview.mimetype == images[0].content_type
     assert len(preview.data) == images[0].preview_size
     preview.close()
+
+
+def _top(column: sa.ColumnElement, count: int = 10) -> set[int]:
+    """The `count` users with the most rows of `column` (follows received or posts written)."""
+    query = sa.select(column).group_by(column).order_by(sa.func.count().desc(), column).limit(count)
+    return set(db.session.scalars(query))
+
+
+def test_zipf_follow_shape_makes_popularity_independent_of_writing(runner):
+    result = runner.invoke(
+        args=["seed", "--users", "200", "--posts", "4000", "--follows", "4000", "--follow-shape", "zipf"]
+    )
+    assert result.exit_code == 0, result.output
+    most_followed, most_prolific = _top(followers.c.followed_id), _top(Post.user_id)
+    assert len(most_followed & most_prolific) <= 3
+    # Still Zipf-like: the most followed account has many times the followers of the median one.
+    counts = sorted(db.session.scalars(sa.select(User.followers_counter)), reverse=True)
+    assert counts[0] > 5 * max(counts[len(counts) // 2], 1)
+
+
+def test_writers_follow_shape_is_the_default_and_follows_the_prolific(runner):
+    runner.invoke(args=["seed", "--users", "200", "--posts", "4000", "--follows", "4000"])
+    assert len(_top(followers.c.followed_id) & _top(Post.user_id)) >= 6
+
+
+def test_unknown_follow_shape_is_refused(runner):
+    result = runner.invoke(args=["seed", "--follow-shape", "ring"])
+    assert result.exit_code != 0 and "ring" in result.output
