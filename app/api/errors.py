@@ -5,6 +5,7 @@ from typing import Any
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
+from app import media
 from app.api.blueprint import bp
 from app.extensions import db
 
@@ -41,6 +42,13 @@ def summary(fields: dict[str, Any]) -> str:
     if set(fields) == {"_schema"}:
         return " ".join(str(item) for item in fields["_schema"])
     return "Some fields are missing or invalid: " + ", ".join(sorted(fields)) + "."
+
+
+@bp.errorhandler(media.MediaError)
+def api_media_error(error: media.MediaError):
+    """Answer a refused image (not an image, too large, bad alt text, not attachable) with its status."""
+    db.session.rollback()  # the files of images stored in this transaction go with it
+    return error_body(error.status, str(error.message)), error.status
 
 
 @bp.errorhandler(HTTPException)

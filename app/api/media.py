@@ -1,6 +1,6 @@
 """Images: upload one (multipart, as Mastodon's API takes them), then attach it with `media_ids` on a post."""
 
-from flask import abort, g
+from flask import g
 
 from app import media
 from app.api import schemas
@@ -24,10 +24,6 @@ def upload_media(data: dict):
     """
     # A byte past the limit is enough to know the file is too large.
     image = data["file"].stream.read(media.service().max_bytes + 1)
-    try:
-        row = media.store(g.current_user, image, data["description"])
-    except media.MediaError as error:
-        db.session.rollback()
-        abort(error.status, str(error.message))
+    row = media.store(g.current_user, image, data["description"])  # a MediaError answers 400 or 413 (app.api.errors)
     db.session.commit()
     return dump(row)

@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 from flask import abort, g, url_for
 
-from app import conversations, media, safety
+from app import conversations, safety
 from app.api import schemas
 from app.api.blueprint import bp
 from app.api.pagination import paginated
@@ -60,9 +60,6 @@ def create_post(data: dict):
     except conversations.CannotReply:
         db.session.rollback()
         abort(404, "There is no post with this id.")
-    except media.CannotAttach as error:
-        db.session.rollback()
-        abort(400, str(error.message))
     db.session.commit()
     post = post_or_404(post.id)
     conversations.annotate([post], g.current_user)

@@ -3,10 +3,9 @@
 import sqlalchemy as sa
 from flask import abort, g, url_for
 from flask_limiter.util import get_remote_address
-from flask_smorest.fields import Upload
 from sqlalchemy.exc import IntegrityError
 
-from app import avatars, confirmation, media, safety
+from app import avatars, confirmation, safety
 from app.api import schemas
 from app.api.blueprint import bp
 from app.api.pagination import paginated
@@ -138,7 +137,7 @@ def update_user(data: dict, id: int):
 class AvatarUpload(schemas.StrictSchema):
     """A picture file, sent as multipart/form-data."""
 
-    file = Upload(
+    file = schemas.File(
         required=True,
         metadata={"description": "A JPEG, PNG, WebP or GIF image; it is cropped to a square and its metadata removed."},
     )
@@ -164,11 +163,7 @@ def set_avatar(files: dict, id: int):
     without its metadata (EXIF, GPS included).
     """
     user = own_user_or_403(id)
-    try:
-        avatars.set_picture(user, files["file"].read())
-    except media.MediaError as error:
-        db.session.rollback()
-        abort(error.status, str(error.message))
+    avatars.set_picture(user, files["file"].read())  # a MediaError answers 400 or 413 (app.api.errors)
     db.session.commit()
     return dump(user, include=("email",))
 

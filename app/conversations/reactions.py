@@ -109,8 +109,7 @@ def annotate(posts: Iterable[Post], reader: User | None) -> None:
     for post in shown.values():
         post.reader_liked = post.reader_reposted = False
         post.images = []
-    with_images = [post_id for post_id, post in shown.items() if post.media_count]
-    for post_id, images in media.for_posts(with_images).items():
+    for post_id, images in media.images_of(shown.values()).items():
         shown[post_id].images = images
     reader_id = reader.id if reader is not None and reader.is_authenticated else None
     naming = [post_id for post_id, post in shown.items() if "@" in post.body]

@@ -115,11 +115,7 @@ def _feed(title: str, self_url: str, alternate: str, posts: list[Post]):
     """Render `posts` (newest first) as an Atom feed, answered with ETag and Last-Modified, or 304."""
     updated = posts[0].timestamp if posts else _EPOCH
     # One query for the feed's images, none when no post carries any.
-    with_images = [post.id for post in posts if post.media_count]
-    images = {
-        post_id: [FeedImage.of(image) for image in rows]
-        for post_id, rows in (media.for_posts(with_images).items() if with_images else ())
-    }
+    images = {post_id: [FeedImage.of(image) for image in rows] for post_id, rows in media.images_of(posts).items()}
     body = render_template(
         "feeds/feed.xml",
         title=title,

@@ -8,7 +8,8 @@ Interface for the views, the API and the export (all take and return `app.models
   (lazily translated), `error.status` for the API. Files of a transaction that rolls back are removed.
 - `attach(media_ids, post, owner) -> list[Media]`: attach the poster's own unattached images (at
   most 4, in the order given, positions 0-3); raises `CannotAttach` (400) otherwise.
-- `for_posts(post_ids) -> {post_id: [Media, ...]}`: a page's images in one query.
+- `for_posts(post_ids) -> {post_id: [Media, ...]}`: a page's images in one query;
+  `images_of(posts)` the same for the posts whose `media_count` says they carry any (none: no query).
 - `url(media, variant="preview"|"original", external=False)`: where the image is served
   (`/media/<key>/<variant>`, the `media_files` blueprint).
 - `storage().read(media.file_name(variant))`: the bytes (for the export).
@@ -39,6 +40,7 @@ from app.media.service import (
     delete_for_user,
     for_posts,
     image_hosts,
+    images_of,
     init_app,
     prune,
     save_files,
@@ -62,6 +64,7 @@ __all__ = [
     "delete_for_user",
     "for_posts",
     "image_hosts",
+    "images_of",
     "init_app",
     "delete_files_after_commit",
     "prune",

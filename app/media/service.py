@@ -206,6 +206,14 @@ def for_posts(post_ids: Iterable[int]) -> dict[int, list[Media]]:
     return found
 
 
+def images_of(posts: Iterable) -> dict[int, list[Media]]:
+    """Return the images of those posts (anything with `id` and `media_count`) that carry any, by post id.
+
+    Posts whose counter says they carry none are not asked for: a page without images costs no query.
+    """
+    return for_posts([post.id for post in posts if post.media_count])
+
+
 def url(media: Media, variant: str = "preview", external: bool = False) -> str:
     """Return the URL that serves a variant ("original" or "preview") of an image."""
     return url_for("media_files.file", key=media.key, variant=variant, _external=external)

@@ -86,13 +86,13 @@ class _ImageArchive:
         self.zip = zipfile.ZipFile(file, "w", compression=zipfile.ZIP_DEFLATED)
         self.too_large = False
 
-    def add_images(self, post_ids: list[int]) -> dict[int, list[dict]]:
-        """Store the images of these posts (one query); return their posts.json entries by post id.
+    def add_images(self, posts: list) -> dict[int, list[dict]]:
+        """Store the images of these posts (rows with `id` and `media_count`; one query); return their entries.
 
         An image whose file is missing from the storage is logged and left out.
         """
         entries: dict[int, list[dict]] = {}
-        for post_id, images in media.for_posts(post_ids).items():
+        for post_id, images in media.images_of(posts).items():
             for image in images:
                 name = f"media/{image.key}.{image.extension}"
                 if not self.too_large:
@@ -150,7 +150,7 @@ def export_posts(user_id: int) -> None:
         for batch in _posts_in_batches(user_id):
             images: dict[int, list[dict]] = {}
             if archive is not None:
-                images = archive.add_images([row.id for row in batch if row.media_count])
+                images = archive.add_images(batch)
             for body, timestamp, post_id, _media_count in batch:
                 if written:
                     document.write(b", ")
