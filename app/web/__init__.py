@@ -19,6 +19,7 @@ from app.web.request_log import register_request_logging
 from app.web.security import add_security_headers
 from app.web.static_files import register_static_fingerprints
 from app.web.uploads import init_uploads
+from app.web.urls import init_fixed_urls
 
 
 def init_app(app: Flask) -> None:
@@ -32,6 +33,7 @@ def init_app(app: Flask) -> None:
     app.after_request(add_security_headers)
     init_permissions(app)
     register_static_fingerprints(app)
+    init_fixed_urls(app)  # the layout's links, built once
     register_query_count(app)  # X-Query-Count for benchmarks, only with QUERY_COUNT_HEADER=1
     init_fragment_cache(app)
     init_uploads(app)  # the views marked accepts_uploads take bodies up to MAX_UPLOAD_LENGTH

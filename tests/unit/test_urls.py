@@ -1,9 +1,9 @@
-"""`id_url` builds exactly what `url_for` builds, under any script root."""
+"""`id_url` and `fixed_url` build exactly what `url_for` builds, under any script root."""
 
 import pytest
 from flask import url_for
 
-from app.web.urls import id_url
+from app.web.urls import fixed_url, id_url
 
 ENDPOINTS = ["api.get_user", "api.get_followers", "api.get_following", "api.get_post"]
 
@@ -26,3 +26,26 @@ def test_id_url_outside_a_request_falls_back_to_url_for(app):
 def test_id_url_refuses_a_non_integer_id(app):
     with app.test_request_context("/"), pytest.raises(ValueError):
         id_url("api.get_user", "5/../../admin")
+
+
+LAYOUT_LINKS = [
+    ("main.index", {}),
+    ("main.set_language", {"code": "es"}),
+    ("static", {"filename": "css/app.css"}),
+    ("static", {"filename": "js/app.js"}),
+]
+
+
+def test_fixed_url_matches_url_for_under_each_script_root(app):
+    for script_root in ("", "/blog", "/deep/mount"):
+        for _ in range(2):  # built, then served from the app's store
+            with app.test_request_context("/", base_url=f"http://localhost{script_root}/"):
+                for endpoint, values in LAYOUT_LINKS:
+                    assert fixed_url(endpoint, **values) == url_for(endpoint, **values)
+                assert fixed_url("main.explore").startswith(f"{script_root}/")
+
+
+def test_fixed_url_keeps_each_value_apart(app):
+    with app.test_request_context("/"):
+        assert fixed_url("main.set_language", code="es") != fixed_url("main.set_language", code="zh")
+        assert "?v=" in fixed_url("static", filename="css/app.css")  # the fingerprint, as url_for adds it
