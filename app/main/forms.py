@@ -107,6 +107,13 @@ class ImagesMixin:
         """The errors about the images as a whole (each image's own are on its fields)."""
         return [error for error in self.images.errors if not isinstance(error, dict)]
 
+    def images_untouched(self) -> bool:
+        """Whether the image fields show nothing the writer sent: no alt text, no error.
+
+        Their markup is then the same for every writer of a language, so pages cache it.
+        """
+        return not self.images.errors and not any(entry.alt.data or entry.errors for entry in self.images)
+
 
 class PostForm(ImagesMixin, FlaskForm):
     """Write a post, with up to four images."""

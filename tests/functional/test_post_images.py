@@ -147,6 +147,19 @@ def test_an_image_without_alt_text_is_refused_with_the_error_by_its_field(client
         assert "no words</textarea>" in page  # the text is kept for another try
 
 
+def test_the_image_fields_are_in_the_readers_language_and_keep_what_was_typed(client, uploads):
+    """Their markup is cached per language while untouched: a refused form still shows its own."""
+    english = client.get("/index").text
+    client.post("/language/es", data={"next": "/index"})
+    spanish = client.get("/index").text
+    assert "Alt text of image 1" in english and "Alt text of image 1" not in spanish
+    data = upload_form("words")
+    data["images-2-alt"] = "typed before the refusal"
+    page = assert_refused(client.post("/index", data=data), uploads)
+    assert "typed before the refusal</textarea>" in page
+    assert "typed before the refusal" not in client.get("/index").text
+
+
 def test_alt_text_without_a_file_is_refused(client, uploads):
     data = upload_form("words")
     data["images-1-alt"] = "a picture I forgot"
