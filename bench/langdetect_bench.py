@@ -3,7 +3,7 @@
     python bench/langdetect_bench.py [--rounds 5] [--save FILE] [--compare FILE]
 
 The mix: bodies made by `flask seed` (app.cli.seed.make_body: English, Spanish and Chinese, some as
-replies or with hashtags and mentions), hand-written sentences in eight languages, and short or
+replies or with hashtags and mentions), hand-written sentences in sixteen languages, and short or
 noisy text (a few words, emoji, links, numbers, the write mix's "bench post <n>"). Prints the import
 and first-call time, then the mean, p50 and p99 cost of one call (each text timed alone, over
 --rounds rounds), the share of labelled texts given their language, the share of noisy texts left
@@ -80,6 +80,14 @@ SENTENCES = {
         "Oggi il tempo è bellissimo e andiamo al parco con i bambini.",
         "Qualcuno conosce un buon ristorante vicino alla stazione?",
     ],
+    "nl": ["Vandaag is het mooi weer en we gaan naar het park met de kinderen."],
+    "sv": ["Idag är det fint väder och vi ska gå till parken med barnen."],
+    "pl": ["Dzisiaj jest piękna pogoda i idziemy z dziećmi do parku."],
+    "tr": ["Bugün hava çok güzel ve çocuklarla parka gidiyoruz."],
+    "ru": ["Сегодня прекрасная погода, и мы идём в парк с детьми."],
+    "ko": ["오늘은 날씨가 정말 좋아서 아이들과 공원에 갑니다."],
+    "ar": ["الطقس جميل اليوم وسنذهب إلى الحديقة مع الأطفال."],
+    "vi": ["Hôm nay trời rất đẹp và chúng tôi đi công viên với các con."],
 }
 
 # Posts with no clear language: the detector should mostly say '' (unsure).
