@@ -3,7 +3,7 @@
     python bench/langdetect_bench.py [--rounds 5] [--save FILE] [--compare FILE]
 
 The mix: bodies made by `flask seed` (app.cli.seed.make_body: English, Spanish and Chinese, some as
-replies or with hashtags and mentions), hand-written sentences in sixteen languages, and short or
+replies starting with @name, some with a hashtag), hand-written sentences in sixteen languages, and short or
 noisy text (a few words, emoji, links, numbers, the write mix's "bench post <n>"). Prints the import
 and first-call time, then the mean, p50 and p99 cost of one call (each text timed alone, over
 --rounds rounds), the share of labelled texts given their language, the share of noisy texts left
