@@ -87,7 +87,10 @@ class Config:
 
     SECRET_KEY = env_str("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = database_url(f"sqlite:///{BASE_DIR / 'app.db'}")
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "connect_args": connect_args(SQLALCHEMY_DATABASE_URI)}
+    # No ping before each use: a connection found dead makes SQLAlchemy replace every pooled connection
+    # and a GET is answered by one retry (app/errors). Connections retire before a server or proxy could
+    # drop them for idleness (MySQL's wait_timeout is 8 hours).
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_recycle": 1800, "connect_args": connect_args(SQLALCHEMY_DATABASE_URI)}
 
     MAIL_SERVER = env_str("MAIL_SERVER")
     MAIL_PORT = env_int("MAIL_PORT", 25)

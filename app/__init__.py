@@ -31,7 +31,7 @@ from app import (
     translate,
     web,
 )
-from app.extensions import babel, bootstrap, csrf, db, limiter, login, mail, migrate, moment
+from app.extensions import READS, babel, bootstrap, csrf, db, limiter, login, mail, migrate, moment
 from config import PLACEHOLDER_SECRET_KEYS, VERSION, Config, ConfigError
 
 __version__ = VERSION
@@ -98,6 +98,12 @@ def register_extensions(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             sa.event.listen(db.engine, "connect", _tune_sqlite)
+        elif db.engine.dialect.name == "postgresql":
+            # Its driver sends BEGIN and ROLLBACK as round trips of their own, two of the few a page
+            # costs: reads of GET and HEAD requests skip both (app.extensions.ReadingSession). SQLite
+            # runs in the process and MySQL's driver begins implicitly, so they read in transactions.
+            # The connections come from the same pool, switched to autocommit at checkout (client-side).
+            app.extensions[READS] = db.engine.execution_options(isolation_level="AUTOCOMMIT")
 
 
 def _tune_sqlite(dbapi_connection, connection_record) -> None:

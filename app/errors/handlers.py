@@ -3,13 +3,13 @@
 import logging
 
 import sqlalchemy.exc
-from flask import Blueprint, g, render_template, request
+from flask import Blueprint, current_app, g, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 from werkzeug.http import HTTP_STATUS_CODES
 
-from app.extensions import db, login
+from app.extensions import READ_ONLY_METHODS, db, login, session_wrote
 from app.search import SearchUnavailable
 
 log = logging.getLogger(__name__)
@@ -71,12 +71,37 @@ def http_error(error: HTTPException):
 
 
 @bp.app_errorhandler(sqlalchemy.exc.OperationalError)
-def database_unavailable(error: Exception):
+def database_unavailable(error: sqlalchemy.exc.OperationalError):
     db.session.rollback()
+    if _may_serve_again(error):
+        return _serve_again()
     # Render the page as for an anonymous visitor: loading the user would need the database.
     g._login_user = login.anonymous_user()
     log.error("database unavailable: %s", error)
     return error_response(ServiceUnavailable.code, headers={"Retry-After": "5"})
+
+
+def _may_serve_again(error: sqlalchemy.exc.OperationalError) -> bool:
+    """Whether to serve the request once more, because its connection turned out to be dead.
+
+    The pool pings no connection before use. A connection that a database restart or a network cut
+    left dead fails at its first statement, and SQLAlchemy then retires every pooled connection of that
+    age. The request is repeated, once, on a new one when that is safe: a GET or HEAD, or any request
+    that had sent no write yet (a form post fails at the session's user load, before its view runs).
+    """
+    if not error.connection_invalidated or g.get("served_again"):
+        return False
+    return request.method in READ_ONLY_METHODS or not session_wrote()
+
+
+def _serve_again():
+    """Run the request's hooks and view again; what they raise is handled as it would have been."""
+    g.served_again = True
+    g.pop("_login_user", None)  # Flask-Login's user, loaded (or not) through the dead connection
+    try:
+        return current_app.preprocess_request() or current_app.dispatch_request()
+    except Exception as again:  # noqa: BLE001 - handed to the app's own error handling
+        return current_app.handle_user_exception(again)
 
 
 @bp.app_errorhandler(SearchUnavailable)

@@ -63,6 +63,7 @@ class _LayoutQueries(NamedTuple):
     unread_messages: sa.Select
     unread_activity: sa.Select
     page_status: sa.Select
+    reader: sa.Select
 
 
 @functools.cache
@@ -70,26 +71,57 @@ def _layout_queries() -> _LayoutQueries:
     """The figures the layout shows on every page, as statements built once with bound parameters.
 
     A page then pays only for running them, not for building them (about 0.1 ms each); they are
-    built on first use, once every model is mapped. Their parameters are `User._layout_params()`.
+    built on first use, once every model is mapped. The first three take `User._layout_params()`;
+    `reader`, the session's user load, takes only `user_id` and reads the user's row and its figures
+    in one statement.
     """
     user_id = sa.bindparam("user_id", type_=sa.Integer)
+    by_params = _layout_figures(
+        user_id,
+        messages_since=sa.bindparam("messages_since", type_=UTCDateTime),
+        activity_since=sa.bindparam("activity_since", type_=UTCDateTime),
+    )
+    by_row = _layout_figures(
+        user_id,
+        messages_since=_read_time(User.last_message_read_time, user_id),
+        activity_since=_read_time(User.last_activity_read_time, user_id),
+    )
+    return _LayoutQueries(
+        unread_messages=by_params[0],
+        unread_activity=by_params[1],
+        page_status=sa.select(*(figure.scalar_subquery() for figure in by_params)),
+        reader=sa.select(User, *(figure.scalar_subquery() for figure in by_row)).where(User.id == user_id),
+    )
+
+
+def _layout_figures(user_id, messages_since, activity_since) -> tuple[sa.Select, sa.Select, sa.Select]:
+    """Return the selects of unread messages, unread activity (at most BADGE_CAP) and running tasks."""
     # The badges count what the messages and activity pages show: nothing from people hidden by a block or mute.
     unread_messages = sa.select(sa.func.count(Message.id)).where(
         Message.recipient_id == user_id,
-        Message.timestamp > sa.bindparam("messages_since", type_=UTCDateTime),
+        Message.timestamp > messages_since,
         visibility.visible_senders(user_id),
     )
     # Counted up to BADGE_CAP only: the badge reads "99+" beyond, and a popular account can have
     # tens of thousands of unread likes, which every page would otherwise count.
     unread = sa.select(Activity.id).where(
         Activity.user_id == user_id,
-        Activity.timestamp > sa.bindparam("activity_since", type_=UTCDateTime),
+        Activity.timestamp > activity_since,
         visibility.visible_actors(user_id),
     )
     unread_activity = sa.select(sa.func.count()).select_from(unread.limit(BADGE_CAP).subquery())
     running = sa.select(sa.func.count(Task.id)).where(Task.user_id == user_id, Task.in_progress())
-    figures = (unread_messages, unread_activity, running)
-    return _LayoutQueries(unread_messages, unread_activity, sa.select(*(f.scalar_subquery() for f in figures)))
+    return unread_messages, unread_activity, running
+
+
+def _read_time(column: so.InstrumentedAttribute, user_id) -> sa.ColumnElement:
+    """Return the user's `column` (a last-read time) as a scalar subquery, the epoch when never read.
+
+    A subquery by id rather than a reference to the outer row: MariaDB refuses outer references
+    inside the derived table that caps the activity count.
+    """
+    read_time = sa.select(column).where(User.id == user_id).scalar_subquery()
+    return sa.func.coalesce(read_time, sa.literal(EPOCH, type_=UTCDateTime))
 
 
 class PageStatus(NamedTuple):
@@ -208,9 +240,13 @@ class User(PaginatedAPIMixin, UserMixin, db.Model):
         user_id, _, version = session_id.partition(".")
         if not (user_id.isdigit() and version.isdigit()):
             return None
-        user = db.session.get(User, int(user_id))
-        if user is None or (user.session_version or 0) != int(version) or user.is_suspended:
+        row = db.session.execute(_layout_queries().reader, {"user_id": int(user_id)}).one_or_none()
+        if row is None:
             return None
+        user = row[0]
+        if (user.session_version or 0) != int(version) or user.is_suspended:
+            return None
+        user._loaded_page_status = (user.last_message_read_time, user.last_activity_read_time, PageStatus(*row[1:]))
         return user
 
     def check_password(self, password: str) -> bool:
@@ -357,7 +393,14 @@ class User(PaginatedAPIMixin, UserMixin, db.Model):
         return db.session.scalar(_layout_queries().unread_messages, self._layout_params())
 
     def page_status(self) -> "PageStatus":
-        """Return what the layout shows on every page: unread messages and activity, running tasks; one query."""
+        """Return what the layout shows on every page: unread messages and activity, running tasks.
+
+        The figures read with the user by the session's user load (`from_session_id`) serve, unless
+        this request has marked messages or activity read since; otherwise one query reads them.
+        """
+        loaded = self.__dict__.get("_loaded_page_status")
+        if loaded is not None and loaded[:2] == (self.last_message_read_time, self.last_activity_read_time):
+            return loaded[2]
         row = db.session.execute(_layout_queries().page_status, self._layout_params()).one()
         return PageStatus(unread_messages=row[0], unread_activity=row[1], tasks_running=row[2])
 

@@ -72,3 +72,28 @@ def test_a_database_outage_is_a_503_and_the_app_recovers_without_restart(proxied
     assert api.post("/api/posts", json={"body": "api post after the outage"}, headers=bearer).status_code == 201
     bodies = set(db.session.scalars(sa.select(Post.body)))
     assert bodies == {"written after the outage", "api post after the outage"}
+
+
+def test_connections_found_dead_cost_no_failed_request(proxied_postgres):
+    """The server restarts between requests: every pooled connection is dead, and nothing pings them first."""
+    app, proxy = proxied_postgres
+    browser = log_in(app.test_client())
+    api = app.test_client()
+    token = api.post("/api/tokens", auth=("susan", DEFAULT_PASSWORD)).json["token"]
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert browser.get("/index").status_code == 200
+
+    proxy.cut()  # breaks the open connections, the pool's included
+    proxy.restore()  # the server is back before anyone asks
+    assert browser.get("/index").status_code == 200
+    assert api.get("/api/users/1", headers=bearer).status_code == 200
+
+    proxy.cut()
+    proxy.restore()
+    assert browser.post("/index", data={"post": "the first post after a restart"}).status_code == 302
+    proxy.cut()
+    proxy.restore()
+    posted = api.post("/api/posts", json={"body": "the first api post after a restart"}, headers=bearer)
+    assert posted.status_code == 201
+    bodies = list(db.session.scalars(sa.select(Post.body)))
+    assert sorted(bodies) == ["the first api post after a restart", "the first post after a restart"]
