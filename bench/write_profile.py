@@ -76,6 +76,7 @@ CLOCKED = [
     ("language detection", "app.main.routes", "detect_language"),
     ("conversations.publish", "app.conversations", "publish"),
     ("  of which Session._flush", "sqlalchemy.orm.session", "Session._flush"),
+    ("    of which the author's post counter UPDATE", "app.models.post", "_change_post_count"),
     ("Session.commit (a flush of nothing, COMMIT)", "sqlalchemy.orm.session", "Session.commit"),
     ("flash", "app.main.routes", "flash"),
     ("redirect + url_for", "app.main.routes", "redirect"),
