@@ -72,19 +72,6 @@ if os.path.isdir("/dev/shm"):
     worker_tmp_dir = "/dev/shm"
 
 
-def on_starting(server):
-    """Load langdetect's language profiles once, in the master, before the workers fork.
-
-    Loading them takes about half a second; done lazily, the first post a worker takes would wait
-    for it, again after every worker restart (max_requests). Forked workers share the loaded
-    profiles. Only the library is imported here, never the app: workers still import the app
-    themselves, so a HUP reload picks up new code.
-    """
-    from langdetect.detector_factory import init_factory  # noqa: PLC0415 (only the master needs it, once it starts)
-
-    init_factory()
-
-
 def post_worker_init(worker):
     """Warm a new worker (templates, catalogues, a database connection) before it accepts requests."""
     from app.web.warmup import warm_up  # noqa: PLC0415 (the worker has just imported the app)

@@ -73,16 +73,6 @@ def test_gunicorn_workers_default_to_twice_the_cores_plus_one(monkeypatch):
     assert settings["workers"] == 2 * multiprocessing.cpu_count() + 1
 
 
-def test_gunicorn_master_loads_language_profiles_before_forking(monkeypatch):
-    from langdetect import detector_factory
-
-    monkeypatch.setattr(detector_factory, "_factory", None)
-    settings = gunicorn_settings()
-    settings["on_starting"](server=None)
-    assert detector_factory._factory is not None
-    assert "en" in detector_factory._factory.get_lang_list()
-
-
 @pytest.mark.parametrize(("value", "access_log"), [(None, "-"), ("0", "-"), ("1", None), ("true", None)])
 def test_gunicorn_access_log_is_off_when_the_app_logs_each_request(monkeypatch, value, access_log):
     if value is None:

@@ -55,6 +55,14 @@ def test_a_reply_points_at_its_parent_counts_and_tells_its_author(people):
     assert kinds_for(susan) == [("reply", john.id, reply.id)]
 
 
+def test_a_post_by_an_author_added_in_the_same_transaction_is_theirs():
+    author = User(username="newcomer", email="newcomer@example.com")
+    db.session.add(author)
+    post = publish(author, "my first words")
+    assert fresh(post).author.username == "newcomer"
+    assert fresh(author).posts_counter == 1
+
+
 def test_a_reply_to_a_repost_answers_the_reposted_post(people):
     susan, john, ann = people
     post = publish(susan, "original")
