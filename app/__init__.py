@@ -31,7 +31,7 @@ from app import (
     translate,
     web,
 )
-from app.extensions import READS, babel, bootstrap, csrf, db, limiter, login, mail, migrate, moment
+from app.extensions import READ_ONLY_METHODS, READS, babel, bootstrap, csrf, db, limiter, login, mail, migrate, moment
 from config import PLACEHOLDER_SECRET_KEYS, VERSION, Config, ConfigError
 
 __version__ = VERSION
@@ -48,6 +48,11 @@ def get_locale() -> str:
     if session.get("locale") in languages:
         return session["locale"]
     return request.accept_languages.best_match(languages) or languages[0]
+
+
+def load_session_user(session_id: str) -> models.User | None:
+    """Flask-Login's user loader: for a page (GET or HEAD) it also reads the layout's figures, in one query."""
+    return models.User.from_session_id(session_id, with_page_status=request.method in READ_ONLY_METHODS)
 
 
 def create_app(config_class: type = Config) -> Flask:
@@ -85,7 +90,7 @@ def register_extensions(app: Flask) -> None:
     login.login_view = "auth.login"
     login.login_message = _l("Please log in to access this page.")
     login.session_protection = "basic"
-    login.user_loader(models.User.from_session_id)
+    login.user_loader(load_session_user)
     csrf.init_app(app)
     # No mail server: the console outbox logs each email instead of sending it. A configured server is
     # used even when testing (Flask-Mail would otherwise drop every email silently when TESTING is on).

@@ -235,18 +235,24 @@ class User(PaginatedAPIMixin, UserMixin, db.Model):
         self.session_version = (self.session_version or 0) + 1
 
     @staticmethod
-    def from_session_id(session_id: str) -> Optional["User"]:
-        """Return the user of a `get_id()` value, or None when it is malformed or outdated."""
+    def from_session_id(session_id: str, with_page_status: bool = False) -> Optional["User"]:
+        """Return the user of a `get_id()` value, or None when it is malformed or outdated.
+
+        `with_page_status` reads what `page_status()` returns in the same statement, for a request
+        that renders a page; others (a form post that redirects, an API call) skip those counts.
+        """
         user_id, _, version = session_id.partition(".")
         if not (user_id.isdigit() and version.isdigit()):
             return None
-        row = db.session.execute(_layout_queries().reader, {"user_id": int(user_id)}).one_or_none()
-        if row is None:
+        if with_page_status:
+            row = db.session.execute(_layout_queries().reader, {"user_id": int(user_id)}).one_or_none()
+            user = None if row is None else row[0]
+        else:
+            user = db.session.get(User, int(user_id))
+        if user is None or (user.session_version or 0) != int(version) or user.is_suspended:
             return None
-        user = row[0]
-        if (user.session_version or 0) != int(version) or user.is_suspended:
-            return None
-        user._loaded_page_status = (user.last_message_read_time, user.last_activity_read_time, PageStatus(*row[1:]))
+        if with_page_status:
+            user._loaded_page_status = (user.last_message_read_time, user.last_activity_read_time, PageStatus(*row[1:]))
         return user
 
     def check_password(self, password: str) -> bool:
