@@ -2,7 +2,6 @@
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
@@ -10,11 +9,12 @@ from app import confirmation
 from app.extensions import db
 from app.models import User
 from app.validators import printable_text, username_characters
+from app.web.forms import SiteForm
 
 PASSWORD_LENGTH = Length(min=8, max=128)
 
 
-class LoginForm(FlaskForm):
+class LoginForm(SiteForm):
     """Sign in with a username (any case) and password."""
 
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64), printable_text])
@@ -23,7 +23,7 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Sign In"))
 
 
-class TwoFactorForm(FlaskForm):
+class TwoFactorForm(SiteForm):
     """The second step of signing in, when two-factor sign-in is on."""
 
     code = StringField(
@@ -34,7 +34,7 @@ class TwoFactorForm(FlaskForm):
     submit = SubmitField(_l("Verify"))
 
 
-class RegistrationForm(FlaskForm):
+class RegistrationForm(SiteForm):
     """Create an account."""
 
     username = StringField(
@@ -59,7 +59,7 @@ class RegistrationForm(FlaskForm):
             raise ValidationError(_l("Please use a different email address."))
 
 
-class ResetPasswordRequestForm(FlaskForm):
+class ResetPasswordRequestForm(SiteForm):
     """Ask for a password reset link."""
 
     email = EmailField(
@@ -68,7 +68,7 @@ class ResetPasswordRequestForm(FlaskForm):
     submit = SubmitField(_l("Request Password Reset"))
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(SiteForm):
     """Choose a new password."""
 
     password = PasswordField(_l("Password"), validators=[DataRequired(), PASSWORD_LENGTH])
@@ -78,19 +78,19 @@ class ResetPasswordForm(FlaskForm):
     submit = SubmitField(_l("Reset Password"))
 
 
-class ConfirmEmailForm(FlaskForm):
+class ConfirmEmailForm(SiteForm):
     """Confirm an address from the emailed link (a button, so a mail scanner's fetch confirms nothing)."""
 
     submit = SubmitField(_l("Confirm"))
 
 
-class ResendConfirmationForm(FlaskForm):
+class ResendConfirmationForm(SiteForm):
     """Ask for the confirmation email again."""
 
     submit = SubmitField(_l("Send the link again"))
 
 
-class ChangeEmailForm(FlaskForm):
+class ChangeEmailForm(SiteForm):
     """Change one's address: the new one is confirmed by an emailed link before it replaces the old."""
 
     email = EmailField(

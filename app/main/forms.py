@@ -1,7 +1,6 @@
 """Forms of the main blueprint."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import FieldList, Form, FormField, StringField, SubmitField, TextAreaField
 from wtforms.utils import unset_value
@@ -12,9 +11,10 @@ from app.extensions import db
 from app.models import User
 from app.models.media import MAX_ALT_LENGTH, MAX_PER_POST
 from app.validators import printable_text, username_characters
+from app.web.forms import SiteForm
 
 
-class EditProfileForm(FlaskForm):
+class EditProfileForm(SiteForm):
     """Change the username and the about-me text."""
 
     username = StringField(
@@ -34,7 +34,7 @@ class EditProfileForm(FlaskForm):
             raise ValidationError(_l("Please use a different username."))
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(SiteForm):
     """A button that only carries the CSRF token."""
 
     submit = SubmitField(_l("Submit"))
@@ -115,14 +115,14 @@ class ImagesMixin:
         return not self.images.errors and not any(entry.alt.data or entry.errors for entry in self.images)
 
 
-class PostForm(ImagesMixin, FlaskForm):
+class PostForm(ImagesMixin, SiteForm):
     """Write a post, with up to four images."""
 
     post = TextAreaField(_l("Say something"), validators=[DataRequired(), Length(min=1, max=140), printable_text])
     submit = SubmitField(_l("Submit"))
 
 
-class MessageForm(FlaskForm):
+class MessageForm(SiteForm):
     """Write a private message."""
 
     message = TextAreaField(_l("Message"), validators=[DataRequired(), Length(min=1, max=140), printable_text])

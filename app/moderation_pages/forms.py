@@ -2,7 +2,6 @@
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
@@ -11,6 +10,7 @@ from app.extensions import db
 from app.models import ReportReason, Role, User
 from app.moderation import AuditAction
 from app.validators import printable_text, username_characters
+from app.web.forms import SiteForm
 
 REASONS = {
     ReportReason.SPAM: _l("Spam"),
@@ -31,7 +31,7 @@ ACTIONS = {
 ROLES = {Role.USER: _l("User"), Role.MODERATOR: _l("Moderator"), Role.ADMINISTRATOR: _l("Administrator")}
 
 
-class ReportForm(FlaskForm):
+class ReportForm(SiteForm):
     """Why a post or an account should be looked at."""
 
     reason = SelectField(_l("Reason"), choices=[SelectChoice(reason.value, label) for reason, label in REASONS.items()])
@@ -39,13 +39,13 @@ class ReportForm(FlaskForm):
     submit = SubmitField(_l("Send the report"))
 
 
-class ActionForm(FlaskForm):
+class ActionForm(SiteForm):
     """A moderator's action: the buttons of the queue and the suspension list post it, with why."""
 
     why = TextAreaField(_l("Why"), validators=[DataRequired(), Length(max=500), printable_text])
 
 
-class EditAccountForm(FlaskForm):
+class EditAccountForm(SiteForm):
     """An administrator changes someone's name, address, role and confirmation."""
 
     username = StringField(

@@ -1,12 +1,13 @@
 """Forms of the settings blueprint."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
+from app.web.forms import SiteForm
 
-class DeleteAccountForm(FlaskForm):
+
+class DeleteAccountForm(SiteForm):
     """Delete one's own account: the password again, and a box ticked on purpose."""
 
     password = PasswordField(_l("Password"), validators=[DataRequired()])
@@ -19,11 +20,11 @@ class DeleteAccountForm(FlaskForm):
     submit = SubmitField(_l("Delete my account"))
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(SiteForm):
     """A button that only needs the CSRF token (an administrator's Delete)."""
 
 
-class EnableTwoFactorForm(FlaskForm):
+class EnableTwoFactorForm(SiteForm):
     """The first code from the authenticator app, which proves it was set up."""
 
     code = StringField(
@@ -34,7 +35,7 @@ class EnableTwoFactorForm(FlaskForm):
     submit = SubmitField(_l("Turn on two-factor sign-in"))
 
 
-class DisableTwoFactorForm(FlaskForm):
+class DisableTwoFactorForm(SiteForm):
     """Turning two-factor sign-in off takes the password and a code."""
 
     password = PasswordField(_l("Password"), validators=[DataRequired()])
