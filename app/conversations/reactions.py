@@ -99,22 +99,32 @@ def _refreshed(post: Post, user: User) -> Post:
 def annotate(posts: Iterable[Post], reader: User | None) -> None:
     """Set on each shown post what its card needs beyond its row.
 
-    `reader_liked` and `reader_reposted`, `mentioned`: the names written in it mapped to the
-    current names of those users (looked up only for posts that name someone), and `images`: its
-    Media rows in order (one more query, only when a post on the page carries any).
+    `reader_liked` and `reader_reposted` (read with the page by `Post.load_newest_first` when it
+    was given the reader, else here), `mentioned`: the names written in it mapped to the current
+    names of those users (looked up only for posts that name someone), and `images`: its Media rows
+    in order (one more query, only when a post on the page carries any). At most one query for
+    the reader's state and the names, none when the page read the state and nobody is named.
     """
     shown = {post.shown.id: post.shown for post in posts if not post.shown.is_deleted}
     if not shown:
         return
-    for post in shown.values():
-        post.reader_liked = post.reader_reposted = False
+    reader_id = reader.id if reader is not None and reader.is_authenticated else None
+    unknown = []
+    for post_id, post in shown.items():
         post.images = []
+        state = post.reader_state
+        if state is not None and state[0] == reader_id:
+            post.reader_liked, post.reader_reposted = state[1], state[2]
+        else:
+            post.reader_liked = post.reader_reposted = False
+            unknown.append(post_id)
     for post_id, images in media.images_of(shown.values()).items():
         shown[post_id].images = images
-    reader_id = reader.id if reader is not None and reader.is_authenticated else None
     naming = [post_id for post_id, post in shown.items() if "@" in post.body]
+    if not (naming or (unknown and reader_id is not None)):
+        return
     mentioned: dict[int, dict[str, str]] = {}
-    rows = db.session.execute(_READER_STATE, {"reader": reader_id, "ids": list(shown), "naming": naming})
+    rows = db.session.execute(_READER_STATE, {"reader": reader_id, "ids": unknown, "naming": naming})
     for post_id, kind, written, username in rows:
         if kind == _LIKED:
             shown[post_id].reader_liked = True

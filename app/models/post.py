@@ -11,6 +11,7 @@ from flask import current_app
 from app.extensions import db
 from app.models import visibility
 from app.models.mixins import PaginatedAPIMixin, SearchableMixin
+from app.models.reaction import Like
 from app.models.types import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
@@ -70,9 +71,11 @@ class Post(SearchableMixin, PaginatedAPIMixin, db.Model):
     )
     repost_of: so.Mapped[Optional["Post"]] = so.relationship(remote_side=[id], foreign_keys=[repost_of_id])
 
-    # What app.conversations.annotate sets for the reader of a page (plain attributes, not columns).
+    # What app.conversations.annotate sets for the reader of a page (plain attributes, not columns),
+    # and what `load_newest_first` read of it with the page: (reader's id, liked, reposted).
     reader_liked = False
     reader_reposted = False
+    reader_state = None
     mentioned: dict[str, str] = {}  # each name written with @ (lower-cased) -> that user's current username
     images: list["Media"] = []  # its attached images, in order
 
@@ -114,18 +117,23 @@ class Post(SearchableMixin, PaginatedAPIMixin, db.Model):
         return _card_options(current_app.extensions["avatars"].sources)
 
     @classmethod
-    def fetch_page(cls, query: sa.Select, limit: int, offset: int) -> list["Post"]:
+    def fetch_page(cls, query: sa.Select, limit: int, offset: int, reader_id: int | None = None) -> list["Post"]:
         """Return `limit` posts of `query` (from `newest_first`) after `offset`, with what their cards show.
 
         The page's ids are picked first, from the (timestamp, id, user_id) index alone, and only
         those rows are then read and joined to their authors. A deep page thus skips its offset
-        in the index instead of reading and joining every row it passes over.
+        in the index instead of reading and joining every row it passes over. See
+        `load_newest_first` for `reader_id`.
         """
-        return cls.load_newest_first(query.with_only_columns(cls.id).limit(limit).offset(offset))
+        return cls.load_newest_first(query.with_only_columns(cls.id).limit(limit).offset(offset), reader_id)
 
     @classmethod
-    def load_newest_first(cls, ids: sa.Select) -> list["Post"]:
-        """Return the posts whose ids `ids` selects (one column), newest first, with what their cards show."""
+    def load_newest_first(cls, ids: sa.Select, reader_id: int | None = None) -> list["Post"]:
+        """Return the posts whose ids `ids` selects (one column), newest first, with what their cards show.
+
+        With a `reader_id`, the same statement reads whether that reader likes and has reposted each
+        shown post (two primary-key probes a row), which `app.conversations.annotate` then need not ask.
+        """
         picked = ids.subquery()
         page = (
             sa.select(cls)
@@ -133,7 +141,15 @@ class Post(SearchableMixin, PaginatedAPIMixin, db.Model):
             .options(*cls.card_options())
             .order_by(cls.timestamp.desc(), cls.id.desc())
         )
-        return list(db.session.scalars(page).unique())
+        if reader_id is None:
+            return list(db.session.scalars(page).unique())
+        posts = []
+        for post, liked, reposted in db.session.execute(
+            page.add_columns(*_reader_state()), {"reader": reader_id}
+        ).unique():
+            post.shown.reader_state = (reader_id, bool(liked), bool(reposted))
+            posts.append(post)
+        return posts
 
     @classmethod
     def publish(cls, author: "User", body: str, language: str, parent: Optional["Post"] = None) -> "Post":
@@ -231,6 +247,20 @@ def _visible_clause(reader_id: int, tombstones: bool) -> sa.ColumnElement[bool]:
 
 
 @functools.cache
+@functools.cache
+def _reader_state() -> tuple[sa.Label, sa.Label]:
+    """Whether the reader (parameter `reader`) likes, and has reposted, each row's shown post.
+
+    Built once, on first use: the statement is then the same for every reader (statement caches).
+    """
+    reader = sa.bindparam("reader", type_=sa.Integer)
+    shown = sa.func.coalesce(Post.repost_of_id, Post.id)
+    own_repost = Post.__table__.alias("own_repost")
+    liked = sa.exists().where(Like.user_id == reader, Like.post_id == shown)
+    reposted = sa.exists().where(own_repost.c.user_id == reader, own_repost.c.repost_of_id == shown)
+    return liked.label("reader_liked"), reposted.label("reader_reposted")
+
+
 def _card_options(avatar_sources: tuple[str, ...]) -> tuple:
     """The loader options of `Post.card_options`, built on first use (once every model is mapped).
 
