@@ -92,6 +92,7 @@ def _commit_unless_duplicate() -> None:
 def _refreshed(post: Post, user: User) -> Post:
     """Return `post` with its counters read afresh and the user's own state on it."""
     db.session.refresh(post)
+    post.read_for = None  # what a page read with it is out of date now
     annotate([post], user)
     return post
 
@@ -99,41 +100,39 @@ def _refreshed(post: Post, user: User) -> Post:
 def annotate(posts: Iterable[Post], reader: User | None) -> None:
     """Set on each shown post what its card needs beyond its row.
 
-    `reader_liked` and `reader_reposted` (read with the page by `Post.load_newest_first` when it
-    was given the reader, else here), `mentioned`: the names written in it mapped to the current
-    names of those users (looked up only for posts that name someone), and `images`: its Media rows
-    in order (one more query, only when a post on the page carries any). At most one query for
-    the reader's state and the names, none when the page read the state and nobody is named.
+    `reader_liked` and `reader_reposted`, `mentioned`: the names written in it mapped to the
+    current names of those users (looked up only for posts that name someone), and `images`: its
+    Media rows in order (one more query, only when a post on the page carries any). A page read
+    for this reader by `Post.load_newest_first` already holds all but the images; for the others
+    one query reads the rest.
     """
     shown = {post.shown.id: post.shown for post in posts if not post.shown.is_deleted}
     if not shown:
         return
     reader_id = reader.id if reader is not None and reader.is_authenticated else None
-    unknown = []
-    for post_id, post in shown.items():
+    for post in shown.values():
         post.images = []
-        state = post.reader_state
-        if state is not None and state[0] == reader_id:
-            post.reader_liked, post.reader_reposted = state[1], state[2]
-        else:
-            post.reader_liked = post.reader_reposted = False
-            unknown.append(post_id)
     for post_id, images in media.images_of(shown.values()).items():
         shown[post_id].images = images
-    naming = [post_id for post_id, post in shown.items() if "@" in post.body]
-    if not (naming or (unknown and reader_id is not None)):
+    unread = {post_id: post for post_id, post in shown.items() if reader_id is None or post.read_for != reader_id}
+    if not unread:
+        return
+    for post in unread.values():
+        post.reader_liked = post.reader_reposted = False
+    naming = [post_id for post_id, post in unread.items() if "@" in post.body]
+    if reader_id is None and not naming:
         return
     mentioned: dict[int, dict[str, str]] = {}
-    rows = db.session.execute(_READER_STATE, {"reader": reader_id, "ids": unknown, "naming": naming})
+    rows = db.session.execute(_READER_STATE, {"reader": reader_id, "ids": list(unread), "naming": naming})
     for post_id, kind, written, username in rows:
         if kind == _LIKED:
-            shown[post_id].reader_liked = True
+            unread[post_id].reader_liked = True
         elif kind == _REPOSTED:
-            shown[post_id].reader_reposted = True
+            unread[post_id].reader_reposted = True
         else:
             mentioned.setdefault(post_id, {})[written] = username
     for post_id, names in mentioned.items():
-        shown[post_id].mentioned = names
+        unread[post_id].mentioned = names
 
 
 # What `annotate` reads, built once: the reader's likes and reposts among the page's posts (`ids`),
@@ -141,7 +140,9 @@ def annotate(posts: Iterable[Post], reader: User | None) -> None:
 _LIKED, _REPOSTED, _MENTIONED = 1, 2, 3
 _IDS = sa.bindparam("ids", expanding=True)
 _READER = sa.bindparam("reader", type_=sa.Integer)
-_NO_NAME = sa.null().cast(sa.String)
+# An untyped NULL: MariaDB refuses a UNION of CAST(NULL AS CHAR), in the connection's collation, with
+# the name columns, in the table's ("Illegal mix of collations").
+_NO_NAME = sa.null()
 _READER_STATE = sa.union_all(
     sa.select(Like.post_id, sa.literal_column(str(_LIKED)), _NO_NAME, _NO_NAME).where(
         Like.user_id == _READER, Like.post_id.in_(_IDS)

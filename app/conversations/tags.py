@@ -21,6 +21,7 @@ def tag_page(tag: str, page: int, per_page: int, reader: User | None = None) -> 
     rule on each post's row; only they are then read. The total counts every tagged post.
     """
     total = db.session.scalar(sa.select(sa.func.count()).where(PostTag.tag == tag))
+    reader_id = reader.id if reader is not None and reader.is_authenticated else None
     query = (
         sa.select(PostTag.post_id)
         .join(Post, Post.id == PostTag.post_id)
@@ -29,7 +30,7 @@ def tag_page(tag: str, page: int, per_page: int, reader: User | None = None) -> 
     )
 
     def fetch(query: sa.Select, limit: int, offset: int) -> list[Post]:
-        return Post.load_newest_first(query.limit(limit).offset(offset))
+        return Post.load_newest_first(query.limit(limit).offset(offset), reader_id)
 
     return paginate(query, page, per_page, fetch, total)
 

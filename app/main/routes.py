@@ -77,7 +77,7 @@ def index():
 def explore():
     """Show everyone's posts, newest first."""
     query = Post.newest_first(sa.select(Post).where(Post.visible_to(current_user)))
-    posts = paginate_request(query, current_app.config["POSTS_PER_PAGE"], Post.fetch_page)
+    posts = paginate_request(query, current_app.config["POSTS_PER_PAGE"], Post.pages_for(current_user))
     return render_template(
         "main/index.html",
         title=_("Explore"),
@@ -95,7 +95,7 @@ def user(username: str):
     posts = paginate_request(
         Post.newest_first(user.posts.select().where(Post.visible_to(current_user))),
         current_app.config["POSTS_PER_PAGE"],
-        Post.fetch_page,
+        Post.pages_for(current_user),
     )
     export_task = failed_export = None
     if user == current_user:

@@ -1,6 +1,7 @@
 """A short public post."""
 
 import functools
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Optional
 
@@ -11,7 +12,7 @@ from flask import current_app
 from app.extensions import db
 from app.models import visibility
 from app.models.mixins import PaginatedAPIMixin, SearchableMixin
-from app.models.reaction import Like
+from app.models.reaction import Like, Mention
 from app.models.types import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
@@ -71,11 +72,11 @@ class Post(SearchableMixin, PaginatedAPIMixin, db.Model):
     )
     repost_of: so.Mapped[Optional["Post"]] = so.relationship(remote_side=[id], foreign_keys=[repost_of_id])
 
-    # What app.conversations.annotate sets for the reader of a page (plain attributes, not columns),
-    # and what `load_newest_first` read of it with the page: (reader's id, liked, reposted).
+    # What app.conversations.annotate sets for the reader of a page (plain attributes, not columns);
+    # `read_for` is the reader for whom `load_newest_first` read them with the page.
     reader_liked = False
     reader_reposted = False
-    reader_state = None
+    read_for = None
     mentioned: dict[str, str] = {}  # each name written with @ (lower-cased) -> that user's current username
     images: list["Media"] = []  # its attached images, in order
 
@@ -128,11 +129,18 @@ class Post(SearchableMixin, PaginatedAPIMixin, db.Model):
         return cls.load_newest_first(query.with_only_columns(cls.id).limit(limit).offset(offset), reader_id)
 
     @classmethod
+    def pages_for(cls, reader: Optional["User"]) -> Callable[[sa.Select, int, int], list["Post"]]:
+        """Return `fetch_page` for `reader` (a paginator's `fetch`): each page reads their likes and reposts too."""
+        reader_id = reader.id if reader is not None and reader.is_authenticated else None
+        return functools.partial(cls.fetch_page, reader_id=reader_id)
+
+    @classmethod
     def load_newest_first(cls, ids: sa.Select, reader_id: int | None = None) -> list["Post"]:
         """Return the posts whose ids `ids` selects (one column), newest first, with what their cards show.
 
-        With a `reader_id`, the same statement reads whether that reader likes and has reposted each
-        shown post (two primary-key probes a row), which `app.conversations.annotate` then need not ask.
+        With a `reader_id`, the same statement reads what `app.conversations.annotate` would ask
+        next: whether that reader likes and has reposted each shown post, and the current names of
+        the users it mentions (a primary-key probe each, a row); the posts then carry `read_for`.
         """
         picked = ids.subquery()
         page = (
@@ -144,10 +152,12 @@ class Post(SearchableMixin, PaginatedAPIMixin, db.Model):
         if reader_id is None:
             return list(db.session.scalars(page).unique())
         posts = []
-        for post, liked, reposted in db.session.execute(
-            page.add_columns(*_reader_state()), {"reader": reader_id}
-        ).unique():
-            post.shown.reader_state = (reader_id, bool(liked), bool(reposted))
+        rows = db.session.execute(page.add_columns(*_page_extras()), {"reader": reader_id}).unique()
+        for post, liked, reposted, names in rows:
+            shown = post.shown
+            shown.reader_liked, shown.reader_reposted = bool(liked), bool(reposted)
+            shown.mentioned = dict(pair.split(":", 1) for pair in names.split()) if names else {}
+            shown.read_for = reader_id
             posts.append(post)
         return posts
 
@@ -248,17 +258,26 @@ def _visible_clause(reader_id: int, tombstones: bool) -> sa.ColumnElement[bool]:
 
 @functools.cache
 @functools.cache
-def _reader_state() -> tuple[sa.Label, sa.Label]:
-    """Whether the reader (parameter `reader`) likes, and has reposted, each row's shown post.
+def _page_extras() -> tuple[sa.Label, sa.Label, sa.Label]:
+    """What a page's cards need beyond the rows, for the reader (parameter `reader`), per shown post.
 
-    Built once, on first use: the statement is then the same for every reader (statement caches).
+    Whether the reader likes it and has reposted it, and the users it mentions as "written:current"
+    pairs of names separated by spaces (a username holds neither). Built once, on first use: the
+    statement is then the same for every reader (statement caches).
     """
     reader = sa.bindparam("reader", type_=sa.Integer)
     shown = sa.func.coalesce(Post.repost_of_id, Post.id)
     own_repost = Post.__table__.alias("own_repost")
+    named = Post.author.property.mapper.class_.__table__.alias("named")
     liked = sa.exists().where(Like.user_id == reader, Like.post_id == shown)
     reposted = sa.exists().where(own_repost.c.user_id == reader, own_repost.c.repost_of_id == shown)
-    return liked.label("reader_liked"), reposted.label("reader_reposted")
+    mentioned = (
+        sa.select(sa.func.aggregate_strings(Mention.name + ":" + named.c.username, " "))
+        .join(named, named.c.id == Mention.user_id)
+        .where(Mention.post_id == shown)
+        .scalar_subquery()
+    )
+    return liked.label("reader_liked"), reposted.label("reader_reposted"), mentioned.label("mentioned_names")
 
 
 def _card_options(avatar_sources: tuple[str, ...]) -> tuple:
