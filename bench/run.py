@@ -59,6 +59,7 @@ TARGET_DEEP_PAGE = 1.5
 # The deep page measured, and the names of the deep reader's endpoints.
 DEEP_PAGE = 50
 DEEP_HOME = "/ (deep reader)"
+READER_LINK = f"page {DEEP_PAGE} by its link"
 DEEP_LINK = f"page {DEEP_PAGE} by its link (deep reader)"
 TARGET_POSTS_PER_SECOND = 300
 WRK_LUA = ROOT / "bench" / "wrk.lua"
@@ -289,7 +290,8 @@ class Bench:
         self.cookie, _, home = form_login(base, self.reader.username)
         self.home_size = len(home.content)
         self.deep_cookie, _, _ = form_login(base, self.deep.username)
-        self.deep_link = self.follow_older_links(base, DEEP_PAGE - 1)
+        self.reader_link = self.follow_older_links(base, "cookie", DEEP_PAGE - 1)
+        self.deep_link = self.follow_older_links(base, "deep", DEEP_PAGE - 1)
         self.writer_cookie, self.form_token, _ = form_login(base, self.writer.username)
         response = requests.post(
             base + "/api/tokens",
@@ -304,15 +306,15 @@ class Bench:
         self.timeline_size = len(timeline.content)
         self.timeline_items = len(timeline.json()["items"])
 
-    def follow_older_links(self, base: str, clicks: int) -> str:
-        """Return the URL the deep reader's "Older posts" link leads to after `clicks` clicks from `/`."""
+    def follow_older_links(self, base: str, auth: str, clicks: int) -> str:
+        """Return the URL the "Older posts" link leads to after `clicks` clicks from `/` (as `auth`'s reader)."""
         path = "/"
         for _ in range(clicks):
-            page = requests.get(base + path, headers=self.headers("deep"), timeout=120)
+            page = requests.get(base + path, headers=self.headers(auth), timeout=120)
             page.raise_for_status()
             match = re.search(r'href="([^"]+)" rel="next"', page.text)
             if match is None:
-                raise SystemExit(f"the deep reader's timeline has no page after {path}")
+                raise SystemExit(f"the home timeline ({auth}) has no page after {path}")
             path = html.unescape(match.group(1))
         return path
 
@@ -337,6 +339,7 @@ class Bench:
         return [
             Endpoint("/", "/", "html"),
             Endpoint(deep, deep, "html"),
+            Endpoint(READER_LINK, self.reader_link, "html"),
             Endpoint(DEEP_HOME, "/", "html", auth="deep"),
             Endpoint(f"{deep} (deep reader)", deep, "html", auth="deep"),
             Endpoint(DEEP_LINK, self.deep_link, "html", auth="deep"),
@@ -477,7 +480,8 @@ class Bench:
         )
         self.record(
             f"- deep reader `{self.deep.username}` (follows {self.deep.n}; a home timeline of {self.deep.size} "
-            f"posts); `{DEEP_LINK}` = `{self.deep_link}`; `/post/<id>` = post {self.thread.id} "
+            f"posts); `{READER_LINK}` = `{self.reader_link}`; `{DEEP_LINK}` = `{self.deep_link}`; "
+            f"`/post/<id>` = post {self.thread.id} "
             f"({self.thread.replies_count} replies); `/tag/<tag>` = `#{self.tag}`"
         )
         self.record(
@@ -504,7 +508,8 @@ class Bench:
         self.record()
         by_name = {ep.name: ep for ep in endpoints}
         deep = f"/index?page={DEEP_PAGE}"
-        for first, page in (("/", deep), (DEEP_HOME, f"{deep} (deep reader)"), (DEEP_HOME, DEEP_LINK)):
+        pairs = (("/", deep), ("/", READER_LINK), (DEEP_HOME, f"{deep} (deep reader)"), (DEEP_HOME, DEEP_LINK))
+        for first, page in pairs:
             if first in by_name and page in by_name:
                 self.record_deep_page(by_name[first], by_name[page])
         if "POST /index (write mix)" in by_name:
