@@ -29,8 +29,9 @@ class Post(SearchableMixin, PaginatedAPIMixin, db.Model):
 
     __searchable__ = ["body"]
     __table_args__ = (
-        # A user's posts, newest first (profiles, sparse timelines).
-        sa.Index("ix_post_user_id_timestamp", "user_id", "timestamp"),
+        # A user's posts, newest first (profiles, sparse timelines); with the id and the reposted post's
+        # author in it, a sparse timeline is gathered, and checked against `visible_to`, from the index alone.
+        sa.Index("ix_post_user_id_timestamp_id_repost_of_user_id", "user_id", "timestamp", "id", "repost_of_user_id"),
         # Everyone's posts newest first (explore, dense timelines); with the author and the reposted
         # post's author in it, a timeline's page is found, and checked against the reader's blocks
         # and mutes (`visible_to`), from the index alone (see `fetch_page`).

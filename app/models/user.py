@@ -322,10 +322,12 @@ class User(PaginatedAPIMixin, UserMixin, db.Model):
 
         Two query shapes serve timelines of every density (`size`, from `timeline_size`). When the
         authors wrote few posts (fewer than SPARSE_TIMELINE), their posts are gathered through the
-        (user_id, timestamp) index and sorted. Otherwise the newest posts are read through the
-        (timestamp, id, user_id) index and filtered by author, which stops after one page;
+        (user_id, timestamp, id, ...) index and sorted. Otherwise the newest posts are read through
+        the (timestamp, id, user_id, ...) index and filtered by author, which stops after one page;
         `user_id + 0` keeps the planner from switching back to the first shape, whose sort would
-        then cover hundreds of thousands of rows.
+        then cover hundreds of thousands of rows. Both pick the page from the index alone; a page
+        read by cursor (`Post.seek`) starts at its place in the second index, or gathers only the
+        posts beyond it in the first.
         """
         size = self.timeline_size() if size is None else size
         authors = (
