@@ -13,6 +13,15 @@ VENV_PYTHON = ROOT / ".venv" / "bin" / "python"
 DEFAULT_POSTGRES_URL = "postgresql://root@127.0.0.1:5432/microblog_bench"
 SQLITE_FILE = DATA / "microblog-bench.db"
 
+# The deep reader's home timeline size: the issue's mid-size timeline, whose deep pages a plan can misjudge.
+DEEP_TIMELINE = 77_000
+# Each user's following count and home timeline size (own posts and followed users', from the counters).
+TIMELINE_SIZES = (
+    "SELECT u.id, u.username, COUNT(f.followed_id) AS n, u.post_count + COALESCE(SUM(a.post_count), 0) AS size "
+    'FROM "user" u LEFT JOIN followers f ON f.follower_id = u.id LEFT JOIN "user" a ON a.id = f.followed_id '
+    "GROUP BY u.id, u.username, u.post_count"
+)
+
 
 def ensure_venv() -> None:
     """Re-run this script with the project's venv when started by another interpreter."""

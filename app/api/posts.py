@@ -11,7 +11,7 @@ from app.api.representation import collection, dump
 from app.api.users import ID, reachable_user_or_404
 from app.extensions import db
 from app.models import Post, User
-from app.pagination import paginate
+from app.pagination import Cursor, Seek, paginate
 from app.translate import detect_language
 
 
@@ -34,9 +34,21 @@ def post_or_404(id: int) -> Post:
     return post
 
 
-def posts_page(query: sa.Select, page: int, per_page: int, total: int, endpoint: str, **kwargs) -> dict:
-    """Return a page of posts newest first, with the caller's likes and reposts on them."""
-    result = paginate(query, page, per_page, Post.fetch_page, total)
+def posts_page(
+    query: sa.Select,
+    page: int,
+    per_page: int,
+    total: int,
+    endpoint: str,
+    seek: Seek | None = None,
+    cursor: Cursor | None = None,
+    **kwargs,
+) -> dict:
+    """Return a page of posts newest first, with the caller's likes and reposts on them.
+
+    With `seek`, the list is read by cursor, from `cursor` if there is one (see `app.pagination.paginate`).
+    """
+    result = paginate(query, page, per_page, Post.pages_for(g.current_user), total, seek, cursor)
     conversations.annotate(result.items, g.current_user)
     return collection(result, endpoint, **kwargs)
 
@@ -97,12 +109,18 @@ def get_user_posts(id: int, page: int, per_page: int):
 
 
 @bp.route("/timeline", methods=["GET"])
-@paginated(schemas.PostCollection)
-def get_timeline(page: int, per_page: int):
-    """Return a page of your home timeline: your posts and those of the users you follow, newest first."""
+@paginated(schemas.PostCollection, schemas.TimelineArgs)
+def get_timeline(page: int, per_page: int, before: Cursor | None = None, after: Cursor | None = None):
+    """Return a page of your home timeline: your posts and those of the users you follow, newest first.
+
+    The `next` and `prev` links carry a cursor (`before`, `after`): a page read from one costs what
+    the first page costs however deep it is, and does not shift when new posts arrive. `page` alone
+    still works, counting from the newest post.
+    """
     user = g.current_user
     size = user.timeline_size()
-    return posts_page(user.following_posts(size), page, per_page, size, "api.get_timeline")
+    timeline = user.following_posts(size)
+    return posts_page(timeline, page, per_page, size, "api.get_timeline", Post.seek, before or after)
 
 
 @bp.route("/explore", methods=["GET"])

@@ -11,7 +11,7 @@ from werkzeug.datastructures import FileStorage
 
 from app import conversations, media, models
 from app.models.media import MAX_ALT_LENGTH, MAX_PER_POST
-from app.pagination import MAX_PAGE
+from app.pagination import CURSOR_PATTERN, MAX_PAGE, Cursor
 from app.validators import MAX_ID, is_printable, is_valid_username
 from app.web.urls import id_url
 
@@ -69,6 +69,37 @@ class PaginationArgs(StrictSchema):
         validate=validate.Range(min=1),
         metadata={"description": f"Items per page; values above {MAX_PER_PAGE} are capped at {MAX_PER_PAGE}."},
     )
+
+
+class CursorField(fields.String):
+    """A place in a list read by cursor (`app.pagination.Cursor`), as the list's `_links` write it."""
+
+    def __init__(self, older: bool, **kwargs: Any) -> None:
+        super().__init__(metadata={"pattern": CURSOR_PATTERN, **kwargs.pop("metadata", {})}, **kwargs)
+        self.older = older
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Cursor:
+        try:
+            return Cursor.parse(super()._deserialize(value, attr, data, **kwargs), self.older)
+        except ValueError:
+            raise ValidationError("Not a cursor: take it from a page's _links.") from None
+
+
+class TimelineArgs(PaginationArgs):
+    before = CursorField(
+        older=True,
+        metadata={"description": "A `next` link's place: the page holds the posts just older than it."},
+    )
+    after = CursorField(
+        older=False,
+        metadata={"description": "A `prev` link's place: the page holds the posts just newer than it."},
+    )
+
+    @validates_schema
+    def one_cursor(self, data, **kwargs) -> None:
+        """A page starts from one place at most."""
+        if "before" in data and "after" in data:
+            raise ValidationError("Give before or after, not both.", "after")
 
 
 class SearchArgs(PaginationArgs):

@@ -14,6 +14,7 @@ from app.models import visibility
 from app.models.mixins import PaginatedAPIMixin, SearchableMixin
 from app.models.reaction import Like, Mention
 from app.models.types import UTCDateTime, utcnow
+from app.pagination import Cursor
 
 if TYPE_CHECKING:
     from app.models.media import Media
@@ -30,8 +31,9 @@ class Post(SearchableMixin, PaginatedAPIMixin, db.Model):
 
     __searchable__ = ["body"]
     __table_args__ = (
-        # A user's posts, newest first (profiles, sparse timelines).
-        sa.Index("ix_post_user_id_timestamp", "user_id", "timestamp"),
+        # A user's posts, newest first (profiles, sparse timelines); with the id and the reposted post's
+        # author in it, a sparse timeline is gathered, and checked against `visible_to`, from the index alone.
+        sa.Index("ix_post_user_id_timestamp_id_repost_of_user_id", "user_id", "timestamp", "id", "repost_of_user_id"),
         # Everyone's posts newest first (explore, dense timelines); with the author and the reposted
         # post's author in it, a timeline's page is found, and checked against the reader's blocks
         # and mutes (`visible_to`), from the index alone (see `fetch_page`).
@@ -85,9 +87,26 @@ class Post(SearchableMixin, PaginatedAPIMixin, db.Model):
 
     @classmethod
     def newest_first(cls, query: sa.Select | None = None) -> sa.Select:
-        """Order a select of posts (default: all but tombstones) newest first; read its pages with `fetch_page`."""
+        """Order a select of posts (default: all but tombstones) newest first; read its pages with `fetch_page`.
+
+        Its pages can also be read by cursor (`seek`).
+        """
         query = sa.select(cls).where(cls.user_id.is_not(None)) if query is None else query
         return query.order_by(cls.timestamp.desc(), cls.id.desc())
+
+    @classmethod
+    def seek(cls, query: sa.Select, cursor: Cursor) -> sa.Select:
+        """Restrict a select from `newest_first` to the posts on `cursor`'s side of its place, nearest first.
+
+        Older posts keep the newest-first order; newer ones are read oldest first, so that a page's
+        LIMIT keeps those nearest the cursor. The (timestamp, id) comparison is a range of the
+        (timestamp, id, ...) index: a page read from a cursor starts there and reads no earlier page.
+        """
+        key = sa.tuple_(cls.timestamp, cls.id)
+        place = sa.tuple_(sa.literal(cursor.timestamp, UTCDateTime), sa.literal(cursor.id))
+        if cursor.older:
+            return query.where(key < place)
+        return query.where(key > place).order_by(None).order_by(cls.timestamp, cls.id)
 
     @classmethod
     def visible_to(cls, reader: Optional["User"], tombstones: bool = False) -> sa.ColumnElement[bool]:

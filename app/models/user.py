@@ -364,10 +364,12 @@ class User(PaginatedAPIMixin, UserMixin, db.Model):
 
         Two query shapes serve timelines of every density (`size`, from `timeline_size`). When the
         authors wrote few posts (fewer than SPARSE_TIMELINE), their posts are gathered through the
-        (user_id, timestamp) index and sorted. Otherwise the newest posts are read through the
-        (timestamp, id, user_id) index and filtered by author, which stops after one page;
-        `user_id + 0` keeps the planner from switching back to the first shape, whose sort would
-        then cover hundreds of thousands of rows.
+        (user_id, timestamp, id, ...) index and sorted. Otherwise the newest posts are read through
+        the (timestamp, id, user_id, ...) index and filtered by author, which stops after one page;
+        the author test is written so that it cannot use the first index, or the planner could
+        switch back to the first shape, whose sort would then cover hundreds of thousands of rows.
+        Both pick the page from the index alone; a page read by cursor (`Post.seek`) starts at its
+        place in the second index, or gathers only the posts beyond it in the first.
         """
         size = self.timeline_size() if size is None else size
         authors = (
@@ -375,13 +377,18 @@ class User(PaginatedAPIMixin, UserMixin, db.Model):
             .where(followers.c.follower_id == self.id)
             .union_all(sa.select(sa.literal(self.id)))
         )
-        author_column = Post.user_id if size < SPARSE_TIMELINE else Post.user_id + 0
-        if db.engine.dialect.name == "postgresql":
-            # PostgreSQL plans `IN (subquery)` as a semi-join that compares every post scanned with
-            # every author (13 ms for page 50); against an array built once it takes 0.8 ms.
-            by_author = author_column == sa.any_(sa.func.array(authors.scalar_subquery()))
+        sparse = size < SPARSE_TIMELINE
+        if db.engine.dialect.name != "postgresql":
+            by_author = (Post.user_id if sparse else Post.user_id + 0).in_(authors)
+        elif sparse:
+            # An array built once: one range of the (user_id, ...) index per author, where `IN
+            # (subquery)` becomes a semi-join that compares every post scanned with every author.
+            by_author = Post.user_id == sa.any_(sa.func.array(authors.scalar_subquery()))
         else:
-            by_author = author_column.in_(authors)
+            # `IS TRUE` keeps `IN` from becoming a semi-join: the authors are hashed once (a hashed
+            # SubPlan) and each post the walk passes costs one lookup, where `= ANY(array)` compares it
+            # with every author in turn (77,757-post timeline, page 50 by its number: 7.7 ms -> 3.6 ms).
+            by_author = Post.user_id.in_(authors).is_(sa.true())
         return Post.newest_first(sa.select(Post).where(by_author, Post.visible_to(self)))
 
     # Messages and notifications

@@ -85,6 +85,38 @@ def test_timeline_has_own_and_followed_posts(client, user, other, headers):
     assert data["_links"]["self"] == "/api/timeline?page=1&per_page=10"
 
 
+def test_timeline_links_read_it_by_cursor_both_ways(client, user, other, headers):
+    user.follow(other)
+    posts = [PostFactory(author=(user, other)[n % 2]) for n in range(5)]
+    newest_first = [post.id for post in reversed(posts)]
+    pages, url = [], "/api/timeline?per_page=2"
+    while url:
+        data = client.get(url, headers=headers).get_json()
+        pages.append(data)
+        url = data["_links"]["next"]
+    assert [[item["id"] for item in page["items"]] for page in pages] == [
+        newest_first[:2],
+        newest_first[2:4],
+        [posts[0].id],
+    ]
+    assert [page["_meta"]["page"] for page in pages] == [1, 2, 3]
+    assert pages[0]["_links"]["next"].startswith("/api/timeline?page=2&before=")
+    assert pages[1]["_links"]["self"] == pages[0]["_links"]["next"]
+    assert pages[1]["_links"]["prev"] == "/api/timeline?page=1&per_page=2"
+    back = client.get(pages[2]["_links"]["prev"], headers=headers).get_json()
+    assert pages[2]["_links"]["prev"].startswith("/api/timeline?page=2&after=")
+    assert [item["id"] for item in back["items"]] == newest_first[2:4]
+    # `page` alone still counts from the newest post.
+    plain = client.get("/api/timeline?page=2&per_page=2", headers=headers).get_json()
+    assert [item["id"] for item in plain["items"]] == newest_first[2:4]
+
+
+@pytest.mark.parametrize("query", ["before=abc", "after=1-0", "before=1-1&after=1-1", "before=999999999999999999-1"])
+def test_timeline_malformed_cursor_is_400(client, headers, query):
+    response = client.get(f"/api/timeline?{query}", headers=headers)
+    assert_error(response, 400, "Bad Request")
+
+
 def test_explore_has_everyone_newest_first(client, headers):
     posts = PostFactory.create_batch(3)
     data = client.get("/api/explore?per_page=2", headers=headers).get_json()

@@ -5,6 +5,7 @@ import pytest
 from app import confirmation, conversations, media, moderation, safety
 from app.extensions import db
 from app.models import Message, Post, Role
+from app.pagination import Cursor
 from tests.support.apps import make_app, reset_database
 from tests.support.factories import DEFAULT_PASSWORD, UserFactory
 from tests.support.images import image_bytes
@@ -13,6 +14,9 @@ from tests.support.images import image_bytes
 BUDGET = {
     "/": 6,
     "/index?page=2": 6,
+    # The pages its links lead to: read from a place in the timeline (app.pagination.Cursor).
+    "/index?page=2&before={before}": 6,
+    "/index?page=2&after={after}": 6,
     # The page's likes, reposts and mentions in one, its images in another (app.conversations.annotate).
     "/explore": 6,
     "/user/star": 7,
@@ -23,6 +27,7 @@ BUDGET = {
     "/api/users/{star}": 3,
     "/api/users?per_page=100": 4,
     "/api/timeline?per_page=100": 6,
+    "/api/timeline?per_page=100&page=2&before={before}": 6,
     "/post/{thread}": 6,
     "/tag/word": 5,
     "/activity": 6,
@@ -45,7 +50,13 @@ BUDGET = {
     "/media/{media}/preview": 2,  # the reader, then the image with its owner's suspension in one
 }
 # The pages whose counts must not change when the reader blocks, mutes and is blocked by people.
-UNMOVED_BY_BOUNDARIES = ("/", "/index?page=2", "/explore", "/api/timeline?per_page=100")
+UNMOVED_BY_BOUNDARIES = (
+    "/",
+    "/index?page=2",
+    "/index?page=2&before={before}",
+    "/explore",
+    "/api/timeline?per_page=100",
+)
 
 
 def build_site(rows: int, upload_dir, boundaries: bool = True):
@@ -104,6 +115,9 @@ def build_site(rows: int, upload_dir, boundaries: bool = True):
                 safety.block(blocker, reader)
             db.session.commit()
         app.config["STAR_ID"] = star.id
+        # Places in the reader's timeline: before the newest post (the star's), after the reader's first.
+        app.config["BEFORE"] = str(Cursor.of(starred, older=True))
+        app.config["AFTER"] = str(Cursor.of(thread, older=False))
         app.config["THREAD_ID"] = thread.id
         app.config["MEDIA_KEY"] = images[0].key
         app.config["CONFIRM_TOKEN"] = confirmation.make_token(reader, reader.email)
@@ -123,6 +137,8 @@ def query_counts(app, paths=BUDGET) -> dict[str, int]:
             confirm=app.config["CONFIRM_TOKEN"],
             avatar=app.config["STAR_AVATAR"],
             media=app.config["MEDIA_KEY"],
+            before=app.config["BEFORE"],
+            after=app.config["AFTER"],
         )
         headers = {"Authorization": f"Bearer {token}"} if url.startswith("/api/") else {}
         client.get(url, headers=headers).close()  # warm: last_seen and read markers settle first

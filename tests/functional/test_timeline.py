@@ -1,12 +1,14 @@
 """The home timeline, explore and deleting posts."""
 
 import re
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Post
+from app.models.types import utcnow
 from tests.support.apps import count_rows
 from tests.support.factories import PostFactory, UserFactory
 from tests.support.pages import is_site_layout, login_redirect_next
@@ -162,25 +164,105 @@ def test_delete_button_only_on_own_posts(logged_in, user, john):
 # Pagination
 
 
-@pytest.mark.parametrize("path", ["/index", "/explore"])
-def test_pager_links_only_to_existing_pages(app, logged_in, user, path):
+def test_pager_links_only_to_existing_pages(app, logged_in, user):
     app.config["POSTS_PER_PAGE"] = 2
     for number in range(5):
         PostFactory(author=user, body=f"p{number}")
 
-    first = logged_in.get(path)
+    first = logged_in.get("/explore")
     assert bodies(first.text) == ["p4", "p3"]
-    assert page_links(first.text) == {"next": f"{path}?page=2"}
+    assert page_links(first.text) == {"next": "/explore?page=2"}
 
-    middle = logged_in.get(path, query_string={"page": 2})
+    middle = logged_in.get("/explore", query_string={"page": 2})
     assert bodies(middle.text) == ["p2", "p1"]
-    assert page_links(middle.text) == {"prev": f"{path}?page=1", "next": f"{path}?page=3"}
+    assert page_links(middle.text) == {"prev": "/explore?page=1", "next": "/explore?page=3"}
 
-    last = logged_in.get(path, query_string={"page": 3})
+    last = logged_in.get("/explore", query_string={"page": 3})
     assert bodies(last.text) == ["p0"]
-    assert page_links(last.text) == {"prev": f"{path}?page=2"}
+    assert page_links(last.text) == {"prev": "/explore?page=2"}
 
-    assert logged_in.get(path, query_string={"page": 4}).status_code == 404
+    assert logged_in.get("/explore", query_string={"page": 4}).status_code == 404
+
+
+def test_home_pager_links_carry_the_place_of_the_posts_shown(app, logged_in, user):
+    app.config["POSTS_PER_PAGE"] = 2
+    for number in range(5):
+        PostFactory(author=user, body=f"p{number}")
+
+    first = logged_in.get("/index")
+    assert bodies(first.text) == ["p4", "p3"]
+    links = page_links(first.text)
+    assert list(links) == ["next"] and links["next"].startswith("/index?page=2&before=")
+
+    middle = logged_in.get(links["next"])
+    assert bodies(middle.text) == ["p2", "p1"]
+    links = page_links(middle.text)
+    assert links["prev"] == "/index?page=1"  # the newest posts: no place needed
+    assert links["next"].startswith("/index?page=3&before=")
+
+    last = logged_in.get(links["next"])
+    assert bodies(last.text) == ["p0"]
+    links = page_links(last.text)
+    assert list(links) == ["prev"] and links["prev"].startswith("/index?page=2&after=")
+
+    back = logged_in.get(links["prev"])
+    assert bodies(back.text) == ["p2", "p1"]
+    assert page_links(back.text) == page_links(middle.text)
+
+
+def test_home_pages_read_by_their_links_do_not_shift_when_posts_arrive(app, logged_in, user):
+    app.config["POSTS_PER_PAGE"] = 2
+    for number in range(4):
+        PostFactory(author=user, body=f"p{number}")
+    older = page_links(logged_in.get("/index").text)["next"]
+    PostFactory(author=user, body="p4")
+    assert bodies(logged_in.get(older).text) == ["p1", "p0"]
+    # `?page=N` alone still counts from the newest post, as it always did.
+    assert bodies(logged_in.get("/index?page=2").text) == ["p2", "p1"]
+
+
+def test_home_pages_part_posts_of_the_same_time_by_id(app, logged_in, user, john):
+    app.config["POSTS_PER_PAGE"] = 2
+    user.follow(john)
+    same_time = utcnow() - timedelta(hours=1)
+    for number in range(7):
+        PostFactory(author=(user, john)[number % 2], body=f"p{number}", timestamp=same_time)
+    shown, path = [], "/index"
+    while path:
+        html = logged_in.get(path).text
+        shown += bodies(html)
+        path = page_links(html).get("next")
+    assert shown == [f"p{number}" for number in reversed(range(7))]
+
+
+def test_home_page_past_the_oldest_post_is_404(app, logged_in, user):
+    app.config["POSTS_PER_PAGE"] = 2
+    for number in range(4):
+        PostFactory(author=user, body=f"p{number}")
+    last = page_links(logged_in.get("/index").text)["next"]
+    assert bodies(logged_in.get(last).text) == ["p1", "p0"]
+    past = last.replace("page=2", "page=3").replace(last.partition("before=")[2], "1000000-1")
+    assert logged_in.get(past).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "before=abc",
+        "before=1-",
+        "before=-1",
+        "after=1.5-2",
+        "before=1-0",  # no row has id 0
+        "before=1-2147483648",  # past the id column
+        "after=9999999999999999999-1",
+        "before=999999999999999999-1",  # past the last year a date can have
+        "before=1-1&after=1-1",
+    ],
+)
+def test_malformed_home_page_place_is_404(logged_in, query):
+    response = logged_in.get(f"/index?page=2&{query}")
+    assert response.status_code == 404
+    assert is_site_layout(response.text)
 
 
 def test_full_last_page_has_no_older_link(app, logged_in, user):

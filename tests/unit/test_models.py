@@ -12,7 +12,8 @@ import sqlalchemy.orm as so
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from app.models import Message, Notification, PaginatedAPIMixin, Post, Task, User, utcnow
+from app.models import Block, Message, Mute, Notification, PaginatedAPIMixin, Post, Task, User, utcnow
+from app.pagination import Cursor, Page, paginate
 from tests.support.apps import counting_queries, make_app
 from tests.support.factories import DEFAULT_PASSWORD, MessageFactory, PostFactory, UserFactory
 
@@ -213,6 +214,44 @@ def test_fetch_page_reads_the_same_pages_as_limit_offset(any_db_app, monkeypatch
         assert [post for page in pages for post in page] == expected
         assert all(len(page) <= 4 for page in pages) and pages[-1] == []
         assert all("author" in so.attributes.instance_dict(post) for post in pages[0])  # loaded with the page
+
+
+@pytest.mark.parametrize("sparse_below", [0, 10**9], ids=["dense-shape", "sparse-shape"])
+def test_pages_read_by_cursor_are_the_pages_read_by_number(any_db_app, monkeypatch, sparse_below):
+    monkeypatch.setattr("app.models.user.SPARSE_TIMELINE", sparse_below)
+    susan, john, mary, muted, blocker = UserFactory.create_batch(5)
+    same_time = utcnow() - timedelta(hours=1)
+    posts = []
+    for number in range(30):
+        author = (susan, john, mary, muted, blocker)[number % 5]
+        # Every third post shares one timestamp, so the id must part them, across page boundaries too.
+        stamp = same_time if number % 3 == 0 else same_time + timedelta(minutes=number)
+        posts.append(PostFactory(author=author, timestamp=stamp))
+    # John reposts one of Mary's posts (shown) and one of the muted user's (hidden, as its author).
+    for original in (posts[2], posts[3]):
+        db.session.add(Post(author=john, body="", repost_of=original, repost_of_user_id=original.user_id))
+    for user in (john, mary, muted, blocker):
+        susan.follow(user)
+    db.session.add_all([Mute(muter_id=susan.id, muted_id=muted.id), Block(blocker_id=blocker.id, blocked_id=susan.id)])
+    db.session.commit()
+    timeline = susan.following_posts()
+    expected = db.session.scalars(timeline).all()
+    assert len(expected) == 19 and {post.user_id for post in expected} == {susan.id, john.id, mary.id}
+
+    def walk(page: Page, rel: str) -> list[Page]:
+        pages = [page]
+        while (args := pages[-1].link_args(rel)) is not None:
+            cursor = Cursor.parse(args["before"], older=True) if "before" in args else None
+            cursor = Cursor.parse(args["after"], older=False) if "after" in args else cursor
+            pages.append(paginate(timeline, args["page"], 4, Post.fetch_page, seek=Post.seek, cursor=cursor))
+        return pages
+
+    older = walk(paginate(timeline, 1, 4, Post.fetch_page, seek=Post.seek), "next")
+    assert [post for page in older for post in page.items] == expected
+    assert [page.page for page in older] == [1, 2, 3, 4, 5] and all(page.cursor for page in older[1:])
+    newer = walk(older[-1], "prev")
+    assert [page.items for page in newer] == [page.items for page in reversed(older)]
+    assert [bool(page.cursor) for page in newer] == [True, True, True, True, False]  # page 1 is the newest posts
 
 
 # Reset password tokens
