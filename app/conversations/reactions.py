@@ -92,7 +92,7 @@ def _commit_unless_duplicate() -> None:
 def _refreshed(post: Post, user: User) -> Post:
     """Return `post` with its counters read afresh and the user's own state on it."""
     db.session.refresh(post)
-    post.read_for = None  # what a page read with it is out of date now
+    post.read_for = post.annotated_for = None  # what a page read with it is out of date now
     annotate([post], user)
     return post
 
@@ -104,13 +104,19 @@ def annotate(posts: Iterable[Post], reader: User | None) -> None:
     current names of those users (looked up only for posts that name someone), and `images`: its
     Media rows in order (one more query, only when a post on the page carries any). A page read
     for this reader by `Post.load_newest_first` already holds all but the images; for the others
-    one query reads the rest.
+    one query reads the rest. Posts already annotated for this reader (`annotated_for`) are skipped,
+    so a view may annotate all its lists at once and the templates' `cards` then costs nothing.
     """
-    shown = {post.shown.id: post.shown for post in posts if not post.shown.is_deleted}
+    reader_id = reader.id if reader is not None and reader.is_authenticated else None
+    shown = {
+        post.shown.id: post.shown
+        for post in posts
+        if not post.shown.is_deleted and (reader_id is None or post.shown.annotated_for != reader_id)
+    }
     if not shown:
         return
-    reader_id = reader.id if reader is not None and reader.is_authenticated else None
     for post in shown.values():
+        post.annotated_for = reader_id
         post.images = []
     for post_id, images in media.images_of(shown.values()).items():
         shown[post_id].images = images

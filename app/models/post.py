@@ -75,10 +75,12 @@ class Post(SearchableMixin, PaginatedAPIMixin, db.Model):
     repost_of: so.Mapped[Optional["Post"]] = so.relationship(remote_side=[id], foreign_keys=[repost_of_id])
 
     # What app.conversations.annotate sets for the reader of a page (plain attributes, not columns);
-    # `read_for` is the reader for whom `load_newest_first` read them with the page.
+    # `read_for` is the reader for whom `load_newest_first` read them with the page, `annotated_for`
+    # the one annotate finished them for.
     reader_liked = False
     reader_reposted = False
     read_for = None
+    annotated_for = None
     mentioned: dict[str, str] = {}  # each name written with @ (lower-cased) -> that user's current username
     images: list["Media"] = []  # its attached images, in order
 

@@ -60,11 +60,13 @@ def thread(id: int):
                 return redirect(url_for("social.thread", id=reply.id))
         db.session.rollback()  # the images stored before a refusal go, files included
     replies = paginate_request(conversations.descendants(post, current_user), REPLIES_PER_PAGE)
+    ancestors = conversations.ancestors(post, current_user)
+    conversations.annotate([*ancestors, post, *replies.items], current_user)  # one query for the three lists
     return render_template(
         "social/thread.html",
         title=_("Thread"),
         post=post,
-        ancestors=conversations.ancestors(post, current_user),
+        ancestors=ancestors,
         replies=replies,
         form=form,
         endpoint="social.thread",

@@ -23,7 +23,7 @@ GET_PAGE_BUDGETS = {
     "/index?page=2": 3,
     "/explore": 3,  # the reader, the posts (with the reader's likes and reposts), trending tags
     "/user/ann": 4,  # + the profile's user, whether the reader follows them
-    "/post/{first}": 5,  # the post, its replies, the reader's likes and reposts for each part
+    "/post/{first}": 4,  # + the replies, then the reader's likes and reposts of the thread
     "/tag/lighthouses": 3,
     "/activity": 5,  # its totals and the grouped entries
     "/messages": 3,
