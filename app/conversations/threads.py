@@ -28,10 +28,25 @@ def ancestors(post: Post, reader: User | None = None) -> list[Post]:
 def descendants(post: Post, reader: User | None = None) -> sa.Select:
     """Return a select of every reply below `post`, at any depth, oldest first, but for those `reader` does not see."""
     tree = sa.select(Post.id).where(Post.in_reply_to_id == post.id).cte("descendants", recursive=True)
-    tree = tree.union_all(sa.select(Post.id).join(tree, Post.in_reply_to_id == tree.c.id))
+    tree = tree.union_all(_replies_to(tree))
     return (
         sa.select(Post)
         .where(Post.id.in_(sa.select(tree.c.id)), Post.visible_to(reader, tombstones=True))
         .options(*Post.card_options())
         .order_by(Post.timestamp.asc(), Post.id.asc())
     )
+
+
+def _replies_to(tree: sa.CTE) -> sa.Select:
+    """The recursive step of `descendants`: the replies to the posts found so far, through the reply index.
+
+    PostgreSQL estimates each step at a share of the whole table for a post with thousands of
+    replies, and then merge-joins a scan of every post on each step (a 4,085-reply post of the
+    1M-post benchmark: 2.6 s). A LATERAL subquery that it may not flatten (OFFSET 0) makes each
+    step an index lookup per post found (2.8 ms a step). SQLite and MariaDB have no LATERAL and
+    already look the replies up through the index.
+    """
+    if db.engine.dialect.name != "postgresql":
+        return sa.select(Post.id).join(tree, Post.in_reply_to_id == tree.c.id)
+    replies = sa.select(Post.id).where(Post.in_reply_to_id == tree.c.id).offset(0).lateral("replies")
+    return sa.select(replies.c.id).select_from(tree).join(replies, sa.true())
