@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from app import media
 from app.conversations.counters import add_to
 from app.extensions import db
-from app.models import ActivityKind, Like, Mention, Post, User
+from app.models import ActivityKind, Like, Mention, Post, User, visibility
 
 
 class CannotReact(Exception):
@@ -107,7 +107,7 @@ def annotate(posts: Iterable[Post], reader: User | None) -> None:
     one query reads the rest. Posts already annotated for this reader (`annotated_for`) are skipped,
     so a view may annotate all its lists at once and the templates' `cards` then costs nothing.
     """
-    reader_id = reader.id if reader is not None and reader.is_authenticated else None
+    reader_id = visibility.signed_in_id(reader)
     shown = {
         post.shown.id: post.shown
         for post in posts

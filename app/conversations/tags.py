@@ -7,7 +7,7 @@ from cachetools import TTLCache
 from flask import current_app
 
 from app.extensions import db
-from app.models import Post, PostTag, User, utcnow
+from app.models import Post, PostTag, User, utcnow, visibility
 from app.pagination import Page, paginate
 
 TRENDING_WINDOW = timedelta(hours=24)
@@ -21,7 +21,7 @@ def tag_page(tag: str, page: int, per_page: int, reader: User | None = None) -> 
     rule on each post's row; only they are then read. The total counts every tagged post.
     """
     total = db.session.scalar(sa.select(sa.func.count()).where(PostTag.tag == tag))
-    reader_id = reader.id if reader is not None and reader.is_authenticated else None
+    reader_id = visibility.signed_in_id(reader)
     query = (
         sa.select(PostTag.post_id)
         .join(Post, Post.id == PostTag.post_id)

@@ -152,7 +152,7 @@ class Post(SearchableMixin, PaginatedAPIMixin, db.Model):
     @classmethod
     def pages_for(cls, reader: Optional["User"]) -> Callable[[sa.Select, int, int], list["Post"]]:
         """Return `fetch_page` for `reader` (a paginator's `fetch`): each page reads their likes and reposts too."""
-        reader_id = reader.id if reader is not None and reader.is_authenticated else None
+        reader_id = visibility.signed_in_id(reader)
         return functools.partial(cls.fetch_page, reader_id=reader_id)
 
     @classmethod

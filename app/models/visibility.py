@@ -45,6 +45,11 @@ def reader_id(reader: Optional["User"] | int | sa.ColumnElement[int]) -> int | s
     return reader.id
 
 
+def signed_in_id(reader: Optional["User"]) -> int | None:
+    """Return the id of a signed-in `reader`, None for an anonymous one or none."""
+    return reader.id if reader is not None and reader.is_authenticated else None
+
+
 def suspended_accounts() -> sa.Select:
     """Return a select of the ids of suspended accounts (read through the index on `user.suspended_at`)."""
     return sa.select(_users.c.id).where(_users.c.suspended_at.is_not(None))
