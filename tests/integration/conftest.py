@@ -39,3 +39,11 @@ def mariadb_scratch():
     """Return a function that creates an empty utf8mb4 MariaDB database and returns its URL; all dropped after."""
     with ScratchDatabases(services.require_mariadb()) as scratch:
         yield scratch.create
+
+
+@pytest.fixture(params=["sqlite", "postgres", "mariadb"])
+def each_database_url(request, tmp_path):
+    """The URL of an empty database on each kind in turn: an SQLite file, scratch PostgreSQL and MariaDB."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'each.db'}"
+    return request.getfixturevalue("pg_scratch" if request.param == "postgres" else "mariadb_scratch")()

@@ -33,6 +33,14 @@ def proxied_postgres(pg_scratch):
         proxy.close()
 
 
+def signed_in_clients(app):
+    """Return Susan's browser (signed in), an API client and its bearer header."""
+    browser = log_in(app.test_client())
+    api = app.test_client()
+    token = api.post("/api/tokens", auth=("susan", DEFAULT_PASSWORD)).json["token"]
+    return browser, api, {"Authorization": f"Bearer {token}"}
+
+
 def assert_503_page(response) -> None:
     assert response.status_code == 503
     assert response.mimetype == "text/html"
@@ -45,10 +53,7 @@ def assert_503_page(response) -> None:
 
 def test_a_database_outage_is_a_503_and_the_app_recovers_without_restart(proxied_postgres):
     app, proxy = proxied_postgres
-    browser = log_in(app.test_client())
-    api = app.test_client()
-    token = api.post("/api/tokens", auth=("susan", DEFAULT_PASSWORD)).json["token"]
-    bearer = {"Authorization": f"Bearer {token}"}
+    browser, api, bearer = signed_in_clients(app)
     assert browser.get("/index").status_code == 200
     assert api.get("/api/users/1", headers=bearer).status_code == 200
 
@@ -77,10 +82,7 @@ def test_a_database_outage_is_a_503_and_the_app_recovers_without_restart(proxied
 def test_connections_found_dead_cost_no_failed_request(proxied_postgres):
     """The server restarts between requests: every pooled connection is dead, and nothing pings them first."""
     app, proxy = proxied_postgres
-    browser = log_in(app.test_client())
-    api = app.test_client()
-    token = api.post("/api/tokens", auth=("susan", DEFAULT_PASSWORD)).json["token"]
-    bearer = {"Authorization": f"Bearer {token}"}
+    browser, api, bearer = signed_in_clients(app)
     assert browser.get("/index").status_code == 200
 
     proxy.cut()  # breaks the open connections, the pool's included

@@ -18,14 +18,10 @@ def at(days_ago: int, hour: int) -> datetime:
     return datetime(TODAY.year, TODAY.month, TODAY.day, hour, 30, tzinfo=UTC) - timedelta(days=days_ago)
 
 
-@pytest.fixture(params=["sqlite", "postgres", "mariadb"])
-def overview_app(request, tmp_path):
+@pytest.fixture
+def overview_app(each_database_url):
     """An app on each database, with sign-ups and posts spread over the last 40 days."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'overview.db'}"
-    else:
-        url = request.getfixturevalue("pg_scratch" if request.param == "postgres" else "mariadb_scratch")()
-    app = make_app(url)
+    app = make_app(each_database_url)
     with app.app_context():
         old = UserFactory(username="old")
         # Made before created_at existed.

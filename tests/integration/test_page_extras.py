@@ -9,13 +9,9 @@ from tests.support.apps import counting_queries, make_app, reset_database
 from tests.support.factories import UserFactory
 
 
-@pytest.fixture(params=["sqlite", "postgres", "mariadb"])
-def page_app(request, tmp_path):
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'extras.db'}"
-    else:
-        url = request.getfixturevalue("pg_scratch" if request.param == "postgres" else "mariadb_scratch")()
-    app = make_app(url)
+@pytest.fixture
+def page_app(each_database_url):
+    app = make_app(each_database_url)
     with app.app_context():
         yield app
     reset_database(app)
