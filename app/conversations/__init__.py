@@ -16,7 +16,7 @@ from app.conversations.markup import canonical_tag, find_mentions, find_tags, is
 from app.conversations.posting import CannotReply, delete, publish
 from app.conversations.reactions import CannotReact, annotate, like, repost, unique_entries, unlike, unrepost
 from app.conversations.tags import tag_page, trending_tags
-from app.conversations.threads import ancestors, descendants
+from app.conversations.threads import ancestors, descendants, thread_head
 from app.models import Post
 
 __all__ = [
@@ -40,6 +40,7 @@ __all__ = [
     "publish",
     "repost",
     "tag_page",
+    "thread_head",
     "trending_tags",
     "unique_entries",
     "unlike",

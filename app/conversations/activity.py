@@ -1,8 +1,7 @@
 """The activity page: what others did to a user's posts and account, newest first.
 
 Likes and reposts of one post are gathered into one entry ("@a and 4 others liked your post");
-every other event is an entry of its own. The page is grouped in the database, so a page costs
-three queries (the count of entries, the page of groups, and the newest event of each).
+every other event is an entry of its own. The page is grouped in the database, in one query.
 """
 
 from dataclasses import dataclass
@@ -13,7 +12,7 @@ import sqlalchemy.orm as so
 
 from app.extensions import db
 from app.models import GROUPED_KINDS, Activity, Post, User, utcnow, visibility
-from app.pagination import Page, paginate
+from app.pagination import Page
 
 
 @dataclass
@@ -42,35 +41,31 @@ def _groups(user: User) -> sa.Select:
 
 
 def activity_page(user: User, page: int, per_page: int, read_until: datetime | None) -> Page:
-    """Return page `page` of `user`'s activity entries; those newer than `read_until` are unread."""
+    """Return page `page` of `user`'s activity entries; those newer than `read_until` are unread.
 
-    def fetch(query: sa.Select, limit: int, offset: int) -> list[Entry]:
-        groups = db.session.execute(query.limit(limit).offset(offset)).all()
-        if not groups:
-            return []
-        events = db.session.scalars(
-            sa.select(Activity)
-            .where(Activity.id.in_([group.newest_id for group in groups]))
-            .options(
-                so.joinedload(Activity.actor),
-                so.joinedload(Activity.post).options(*Post.card_options()),
-            )
-        ).unique()
-        by_id = {event.id: event for event in events}
-        return [
-            Entry(by_id[group.newest_id], group.people, read_until is None or group.latest > read_until)
-            for group in groups
-            if group.newest_id in by_id
-        ]
-
-    query = _groups(user)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
-    return paginate(query, page, per_page, fetch, total)
+    One statement reads the page's groups, the newest event of each (with its actor and post) and
+    how many groups there are in all; only a page past the end counts them apart.
+    """
+    groups = _groups(user).add_columns(sa.func.count().over().label("total"))
+    groups = groups.limit(per_page).offset((page - 1) * per_page).subquery()
+    query = (
+        sa.select(Activity, groups.c.people, groups.c.latest, groups.c.total)
+        .join(groups, Activity.id == groups.c.newest_id)
+        .options(so.joinedload(Activity.actor), so.joinedload(Activity.post).options(*Post.card_options()))
+        .order_by(groups.c.latest.desc(), groups.c.newest_id.desc())
+    )
+    rows = db.session.execute(query).unique().all()
+    if rows:
+        total = rows[0].total
+    else:
+        total = 0 if page == 1 else db.session.scalar(sa.select(sa.func.count()).select_from(_groups(user).subquery()))
+    entries = [Entry(event, people, read_until is None or latest > read_until) for event, people, latest, _ in rows]
+    return Page(items=entries, page=page, per_page=per_page, has_next=page * per_page < total, total=total)
 
 
 def mark_read(user: User) -> None:
     """Mark every entry read and clear the live badge, writing only when something was unread; commits."""
-    if user.unread_activity_count():
+    if user.page_status().unread_activity:  # the figure the layout reads anyway
         user.last_activity_read_time = utcnow()
         user.add_notification("unread_activity_count", 0)
         db.session.commit()

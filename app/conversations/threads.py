@@ -3,26 +3,52 @@
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Post, User
+from app.models import Post, User, visibility
 
 # How far up a thread is followed (a reply chain longer than this shows its newest part).
 MAX_ANCESTORS = 100
+
+
+def thread_head(id: int, reader: User) -> tuple[Post, list[Post]] | None:
+    """Return the post with this id and the posts it answers, oldest first, in one query, read for `reader`.
+
+    None when there is no such post or `reader` may not open it (as `app.safety.may_reach`
+    decides); the answered posts are those of `ancestors`. Each post carries the reader's likes,
+    reposts and mentioned names (`Post.load_for`), so the thread annotates them without a query.
+    """
+    chain = _chain_from(Post.id == id, 0)
+    head = sa.and_(chain.c.depth == 0, visibility.reachable_posts(Post.user_id, Post.repost_of_user_id, reader))
+    query = _chain_posts(chain, sa.or_(head, sa.and_(chain.c.depth > 0, Post.visible_to(reader, tombstones=True))))
+    posts = Post.load_for(query, visibility.signed_in_id(reader))
+    if not posts or posts[-1].id != id:
+        return None
+    return posts[-1], posts[:-1]
 
 
 def ancestors(post: Post, reader: User | None = None) -> list[Post]:
     """Return the posts `post` answers, oldest first, tombstones included; those `reader` does not see are left out."""
     if post.in_reply_to_id is None:
         return []
-    chain = sa.select(Post.id, Post.in_reply_to_id, sa.literal(1).label("depth")).where(Post.id == post.in_reply_to_id)
+    chain = _chain_from(Post.id == post.in_reply_to_id, 1)
+    query = _chain_posts(chain, Post.visible_to(reader, tombstones=True))
+    return Post.load_for(query, visibility.signed_in_id(reader))
+
+
+def _chain_from(first: sa.ColumnElement[bool], depth: int) -> sa.CTE:
+    """The chain of posts up a thread from the post `first` selects (at `depth`): id, answered id, depth."""
+    chain = sa.select(Post.id, Post.in_reply_to_id, sa.literal(depth).label("depth")).where(first)
     chain = chain.cte("ancestors", recursive=True)
-    chain = chain.union_all(
+    return chain.union_all(
         sa.select(Post.id, Post.in_reply_to_id, (chain.c.depth + 1).label("depth"))
         .join(chain, Post.id == chain.c.in_reply_to_id)
         .where(chain.c.depth < MAX_ANCESTORS)
     )
+
+
+def _chain_posts(chain: sa.CTE, keep: sa.ColumnElement[bool]) -> sa.Select:
+    """The posts of `chain` that `keep` keeps, with their cards, the farthest up first."""
     query = sa.select(Post).join(chain, Post.id == chain.c.id).options(*Post.card_options())
-    query = query.where(Post.visible_to(reader, tombstones=True))
-    return list(db.session.scalars(query.order_by(chain.c.depth.desc())).unique())
+    return query.where(keep).order_by(chain.c.depth.desc())
 
 
 def descendants(post: Post, reader: User | None = None) -> sa.Select:

@@ -159,9 +159,7 @@ class Post(SearchableMixin, PaginatedAPIMixin, db.Model):
     def load_newest_first(cls, ids: sa.Select, reader_id: int | None = None) -> list["Post"]:
         """Return the posts whose ids `ids` selects (one column), newest first, with what their cards show.
 
-        With a `reader_id`, the same statement reads what `app.conversations.annotate` would ask
-        next: whether that reader likes and has reposted each shown post, and the current names of
-        the users it mentions (a primary-key probe each, a row); the posts then carry `read_for`.
+        See `load_for` for `reader_id`.
         """
         picked = ids.subquery()
         page = (
@@ -170,10 +168,20 @@ class Post(SearchableMixin, PaginatedAPIMixin, db.Model):
             .options(*cls.card_options())
             .order_by(cls.timestamp.desc(), cls.id.desc())
         )
+        return cls.load_for(page, reader_id)
+
+    @classmethod
+    def load_for(cls, query: sa.Select, reader_id: int | None) -> list["Post"]:
+        """Return the posts `query` selects (a select of Post alone, with `card_options`).
+
+        With a `reader_id`, the same statement reads what `app.conversations.annotate` would ask
+        next: whether that reader likes and has reposted each shown post, and the current names of
+        the users it mentions (a primary-key probe each, a row); the posts then carry `read_for`.
+        """
         if reader_id is None:
-            return list(db.session.scalars(page).unique())
+            return list(db.session.scalars(query).unique())
         posts = []
-        rows = db.session.execute(page.add_columns(*_page_extras()), {"reader": reader_id}).unique()
+        rows = db.session.execute(query.add_columns(*_page_extras()), {"reader": reader_id}).unique()
         for post, liked, reposted, names in rows:
             shown = post.shown
             shown.reader_liked, shown.reader_reposted = bool(liked), bool(reposted)
@@ -181,6 +189,12 @@ class Post(SearchableMixin, PaginatedAPIMixin, db.Model):
             shown.read_for = reader_id
             posts.append(post)
         return posts
+
+    @classmethod
+    def offset_pages_for(cls, reader: Optional["User"]) -> Callable[[sa.Select, int, int], list["Post"]]:
+        """Return a paginator's `fetch` that reads a page of a select of posts by limit and offset, via `load_for`."""
+        reader_id = visibility.signed_in_id(reader)
+        return lambda query, limit, offset: cls.load_for(query.limit(limit).offset(offset), reader_id)
 
     @classmethod
     def publish(cls, author: "User", body: str, language: str, parent: Optional["Post"] = None) -> "Post":
@@ -278,7 +292,6 @@ def _visible_clause(reader_id: int, tombstones: bool) -> sa.ColumnElement[bool]:
 
 
 @functools.cache
-@functools.cache
 def _page_extras() -> tuple[sa.Label, sa.Label, sa.Label]:
     """What a page's cards need beyond the rows, for the reader (parameter `reader`), per shown post.
 
@@ -301,6 +314,7 @@ def _page_extras() -> tuple[sa.Label, sa.Label, sa.Label]:
     return liked.label("reader_liked"), reposted.label("reader_reposted"), mentioned.label("mentioned_names")
 
 
+@functools.cache
 def _card_options(avatar_sources: tuple[str, ...]) -> tuple:
     """The loader options of `Post.card_options`, built on first use (once every model is mapped).
 

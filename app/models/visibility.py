@@ -97,6 +97,26 @@ def visible_posts(
     return sa.and_(by_author, sa.or_(original_author.is_(None), original_author.not_in(hidden)))
 
 
+def reachable_posts(
+    author: sa.ColumnElement[int], original_author: sa.ColumnElement[int], reader: Optional["User"]
+) -> sa.ColumnElement[bool]:
+    """Return the WHERE clause keeping the posts `reader` may open (app.safety.may_reach, as SQL).
+
+    Not when a block stands between the reader and `author` or a repost's `original_author`,
+    either way, nor when either is suspended; the reader's own posts and tombstones always.
+    (A mute only hides an author from lists: a post opened on purpose still shows.)
+    """
+    who = reader_id(reader)
+    shut = sa.union_all(
+        sa.select(Block.blocked_id).where(Block.blocker_id == who),
+        sa.select(Block.blocker_id).where(Block.blocked_id == who),
+        suspended_accounts(),
+    )
+    return sa.and_(
+        *(sa.or_(column.is_(None), column == who, column.not_in(shut)) for column in (author, original_author))
+    )
+
+
 def visible_actors(reader: Optional["User"] | sa.ColumnElement[int]) -> sa.ColumnElement[bool]:
     """Return the WHERE clause keeping the activity entries whose actor `reader` sees."""
     return Activity.actor_id.not_in(hidden_authors(reader))

@@ -34,12 +34,28 @@ def post_or_404(id: int) -> Post:
     return post
 
 
+def thread_or_404(id: int) -> tuple[Post, list[Post]]:
+    """Return the post a thread page shows and the posts it answers, or answer 404 as `post_or_404` does.
+
+    One query reads the post and its chain (`conversations.thread_head`); a repost's page shows
+    the reposted post's thread, whose chain takes one more.
+    """
+    found = conversations.thread_head(id, current_user) if is_valid_id(id) else None
+    if found is None:
+        abort(404)
+    post, ancestors = found
+    if post.shown is not post:
+        post = post.shown
+        ancestors = conversations.ancestors(post, current_user)
+    return post, ancestors
+
+
 @bp.route("/post/<int:id>", methods=["GET", "POST"])
 @accepts_uploads
 @login_required
 def thread(id: int):
     """Show a post with the posts it answers and its replies, and take a reply with its images."""
-    post = post_or_404(id).shown
+    post, ancestors = thread_or_404(id)
     form = ReplyForm()
     if not post.is_deleted and form.validate_on_submit():
         media_ids = form.store_images(current_user)
@@ -59,9 +75,10 @@ def thread(id: int):
                 flash(_("Your reply is now live!"), "success")
                 return redirect(url_for("social.thread", id=reply.id))
         db.session.rollback()  # the images stored before a refusal go, files included
-    replies = paginate_request(conversations.descendants(post, current_user), REPLIES_PER_PAGE)
-    ancestors = conversations.ancestors(post, current_user)
-    conversations.annotate([*ancestors, post, *replies.items], current_user)  # one query for the three lists
+    replies = paginate_request(
+        conversations.descendants(post, current_user), REPLIES_PER_PAGE, Post.offset_pages_for(current_user)
+    )
+    conversations.annotate([*ancestors, post, *replies.items], current_user)  # their images, if any
     return render_template(
         "social/thread.html",
         title=_("Thread"),

@@ -200,6 +200,18 @@ def test_a_thread_hides_replies_of_muted_people_and_is_404_to_those_blocked(clie
     assert bob_client.post(f"/post/{root.id}/repost").status_code == 404
 
 
+def test_a_thread_is_404_to_the_reader_who_blocks_its_author_until_unblocked(client_as, user, bob):
+    bobs = post_as(bob, "a thread by bob")
+    reply = post_as(user, "susan answered before", in_reply_to=bobs)
+    susan = client_as("susan")
+    block(susan, "bob")
+    assert susan.get(f"/post/{bobs.id}").status_code == 404
+    own_reply = susan.get(f"/post/{reply.id}")
+    assert own_reply.status_code == 200 and "a thread by bob" not in own_reply.text  # the chain leaves bob out
+    susan.post("/user/bob/unblock")
+    assert susan.get(f"/post/{bobs.id}").status_code == 200
+
+
 def test_a_blocked_person_cannot_reply_even_through_a_repost(client_as, user, bob):
     carol = UserFactory(username="carol")
     root = post_as(user, "susan's thoughts")

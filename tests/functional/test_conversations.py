@@ -88,6 +88,32 @@ def test_a_reply_names_the_answered_author_as_now_or_says_the_post_was_deleted(c
     assert "in reply to a deleted post" in card and "@johnny" not in card
 
 
+def test_a_thread_shows_what_the_reader_likes_and_reposts_on_every_card(logged_in, user, john):
+    root = publish(john, "the root")
+    post = publish(john, "the middle", root)
+    reply = publish(john, "@susan the answer", post)
+    for liked in (root, post, reply):
+        conversations.like(user, liked)
+    conversations.repost(user, post)
+    db.session.commit()
+    html = logged_in.get(f"/post/{post.id}").text
+    for liked in (root, post, reply):
+        assert f"/post/{liked.id}/unlike" in article(html, liked.id)
+    assert f"/post/{post.id}/unrepost" in article(html, post.id)
+    assert f"/post/{root.id}/unrepost" not in article(html, root.id)
+    assert 'href="/user/susan"' in article(html, reply.id)  # the name it mentions, linked
+
+
+def test_a_repost_opens_the_thread_of_the_reposted_post(client_as, user, john):
+    root = publish(john, "the question")
+    reply = publish(user, "the answer", root)
+    repost = conversations.repost(john, reply)
+    db.session.commit()
+    html = client_as("susan").get(f"/post/{repost.id}").text
+    assert f'id="post-{root.id}"' in html and f'id="post-{reply.id}"' in html
+    assert html.index(f'id="post-{root.id}"') < html.index(f'id="post-{reply.id}"')
+
+
 def test_a_repost_of_a_reply_shows_whom_the_reply_answers(client_as, user, john):
     ann = UserFactory(username="ann")
     post = publish(john, "original")
@@ -252,6 +278,20 @@ def test_the_activity_page_lists_entries_and_marks_them_read(client_as, user, jo
     assert html.count("activity-unread") == 3
     assert 'id="activity_count" class="badge text-bg-danger" hidden>0<' in client.get("/").text
     assert "activity-unread" not in client.get("/activity").text
+
+
+def test_the_activity_page_is_paginated_and_ends(app, client_as, user):
+    post = publish(user, "hello")
+    for n in range(app.config["POSTS_PER_PAGE"] + 2):
+        conversations.publish(UserFactory(username=f"fan{n}"), f"@susan hello number {n}", "en")
+    conversations.like(UserFactory(username="liker"), post)
+    db.session.commit()
+    client = client_as("susan")
+    first, second = client.get("/activity").text, client.get("/activity?page=2").text
+    assert "liked your post" in first and "hello number 26<" in first  # the newest first
+    assert first.count("mentioned you") == app.config["POSTS_PER_PAGE"] - 1
+    assert second.count("mentioned you") == 3 and "hello number 0<" in second and "liked your post" not in second
+    assert client.get("/activity?page=3").status_code == 404
 
 
 def test_the_live_badge_hears_of_new_activity(client_as, user, john):
