@@ -58,6 +58,12 @@ def main() -> int:
     parser.add_argument("--database-url")
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--batches", type=int, default=5)
+    parser.add_argument(
+        "--profile",
+        metavar="ROW",
+        help="instead of timing, profile --requests requests of the row named ROW (or whose name contains it) "
+        "(cProfile: function calls in all, then the 25 costliest functions by own time)",
+    )
     args = parser.parse_args()
 
     os.environ.update(app_env(database_url(args.db, args.database_url), LOG_TO_STDOUT="1", RATELIMIT_ENABLED="0"))
@@ -120,6 +126,8 @@ def main() -> int:
             ("/api/timeline", anonymous, "/api/timeline", bearer),
         ],
     ]
+    if args.profile:
+        return profile(groups, args.profile, args.requests)
     print(f"{args.db}, logged in as {username}; best of {args.batches} batches of {args.requests} requests")
     print(f"| {'what':34} | ms per request | ceiling ÷ this |")
     print(f"|{'-' * 36}|----------------|----------------|")
@@ -129,6 +137,30 @@ def main() -> int:
             ms = best_ms(client, path, headers, args.requests, args.batches)
             ceiling_ms = ceiling_ms or ms
             print(f"| {name:34} | {ms:14.2f} | {ceiling_ms / ms:14.2f} |")
+    return 0
+
+
+def profile(groups: list, row: str, requests: int) -> int:
+    """Profile `requests` requests of the first row whose name contains `row`; print the costliest functions."""
+    import cProfile
+    import pstats
+
+    entries = [entry for rows in groups for entry in rows]
+    matches = [entry for entry in entries if entry[0] == row] or [entry for entry in entries if row in entry[0]]
+    if not matches:
+        raise SystemExit(f"No row's name contains {row!r}.")
+    name, client, path, headers = matches[0]
+    client.get(path, headers=headers)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(requests):
+        client.get(path, headers=headers)
+    profiler.disable()
+    if os.environ.get("FLOOR_DUMP"):
+        profiler.dump_stats(os.environ["FLOOR_DUMP"])
+    stats = pstats.Stats(profiler)
+    print(f"{name}: {stats.total_calls / requests:.0f} function calls per request")
+    stats.sort_stats(os.environ.get("FLOOR_SORT", "tottime")).print_stats(int(os.environ.get("FLOOR_TOP", "25")))
     return 0
 
 

@@ -1,9 +1,9 @@
 """Request plumbing: what every request goes through, whichever blueprint serves it.
 
 Request ids and log lines, the reader's language and `last_seen`, security headers, fingerprinted
-static URLs, the optional `X-Query-Count` header, the cache of rendered post cards, the bigger body
-limit of upload views, the permission helpers of templates, `/healthz`, and the icon and app manifest
-at their fixed URLs.
+static URLs, the optional `X-Query-Count` header, the cache of rendered post cards, the navbar's
+shells, the bigger body limit of upload views, the permission helpers of templates, `/healthz`,
+and the icon and app manifest at their fixed URLs.
 `init_app` installs all of it, in the order the hooks must run.
 """
 
@@ -13,6 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from app.web import health, icons
 from app.web.fragments import init_fragment_cache
 from app.web.hooks import register_hooks
+from app.web.navbar import init_navbar
 from app.web.permissions import init_permissions
 from app.web.query_count import register_query_count
 from app.web.request_log import register_request_logging
@@ -36,6 +37,7 @@ def init_app(app: Flask) -> None:
     init_fixed_urls(app)  # the layout's links, built once
     register_query_count(app)  # X-Query-Count for benchmarks, only with QUERY_COUNT_HEADER=1
     init_fragment_cache(app)
+    init_navbar(app)  # the navbar, rendered once per language and kind of reader
     init_uploads(app)  # the views marked accepts_uploads take bodies up to MAX_UPLOAD_LENGTH
     app.register_blueprint(health.bp)
     app.register_blueprint(icons.bp)

@@ -28,6 +28,8 @@ from flask_login import AnonymousUserMixin
 REQUEST_ID_HEADER = "X-Request-ID"
 # Letters, digits and a little punctuation, as produced by nginx ($request_id), uuid4 or AWS/GCP.
 _SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:+=/-]{0,127}")
+# A value holding one of these is quoted (JSON), as one that is empty or has a character that does not print.
+_NEEDS_QUOTES = re.compile(r'[\s"=\\]')
 
 log = logging.getLogger("app.request")
 
@@ -90,6 +92,6 @@ def _value(value: Any) -> str:
     if value is None:
         return "-"
     text = str(value)
-    if not text or any(ch.isspace() or ch in '"=\\' or not ch.isprintable() for ch in text):
+    if not text or not text.isprintable() or _NEEDS_QUOTES.search(text):
         return json.dumps(text)
     return text
