@@ -11,7 +11,7 @@ from app.models import Post
 from app.models.types import utcnow
 from tests.support.apps import count_rows
 from tests.support.factories import PostFactory, UserFactory
-from tests.support.pages import is_site_layout, login_redirect_next
+from tests.support.pages import csrf_token_from, is_site_layout, login_redirect_next
 
 ENGLISH = "The weather is lovely today and I am going for a long walk in the park"
 SPANISH = "Hoy hace un tiempo precioso y voy a dar un largo paseo por el parque con mis amigos"
@@ -430,3 +430,35 @@ def test_cards_follow_the_path_the_app_is_mounted_at(app, logged_in, john):
     mounted = logged_in.get("/explore", environ_overrides={"SCRIPT_NAME": "/blog"}).text
     assert 'href="/blog/user/john"' in mounted
     assert 'data-popup-url="/blog/user/john/popup"' in mounted
+
+
+# The post and reply forms are kept rendered per language (app.web.fragments.cached_form)
+
+
+def form_token(html: str, form_id: str | None = None) -> str:
+    """Return the CSRF token inside the page's post form (the one with the textarea), or the form with `form_id`."""
+    start = html.index(f'id="{form_id}"') if form_id else html.index('enctype="multipart/form-data"')
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html[start:]).group(1)
+
+
+def test_each_writer_gets_their_own_token_in_the_shared_post_and_reply_forms(csrf_enabled, client_as, user):
+    john = UserFactory(username="john")
+    susan, johns = client_as("susan"), client_as("john")
+    susans_home, johns_home = susan.get("/").text, johns.get("/").text
+    assert form_token(susans_home) == csrf_token_from(susans_home)
+    assert form_token(johns_home) == csrf_token_from(johns_home) != form_token(susans_home)
+    assert "@@csrf-token@@" not in susans_home + johns_home
+    assert susan.post("/", data={"post": "with my own token", "csrf_token": form_token(susans_home)}).status_code == 302
+    post = db.session.scalar(sa.select(Post).where(Post.body == "with my own token"))
+    thread = johns.get(f"/post/{post.id}").text
+    assert form_token(thread, "reply") == csrf_token_from(thread)
+    reply = johns.post(f"/post/{post.id}", data={"post": "a reply", "csrf_token": form_token(thread, "reply")})
+    assert reply.status_code == 302
+    assert db.session.scalar(sa.select(Post).where(Post.body == "a reply", Post.user_id == john.id)) is not None
+
+
+def test_a_refused_post_comes_back_with_its_text_and_error_then_the_form_is_blank_again(logged_in):
+    refused = logged_in.post("/", data={"post": "x" * 141}).text
+    assert "x" * 141 in refused and "is-invalid" in refused
+    blank = logged_in.get("/").text
+    assert "x" * 141 not in blank and "is-invalid" not in blank
