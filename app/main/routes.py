@@ -255,7 +255,9 @@ def search():
         return redirect(url_for("main.explore"))
     page = page_arg()
     per_page = current_app.config["POSTS_PER_PAGE"]
-    posts, total = Post.search(query, page, per_page, where=Post.visible_to(current_user))
+    posts, total = Post.search(
+        query, page, per_page, where=Post.visible_to(current_user), load=Post.loader_for(current_user)
+    )
     results = found_page(posts, page, per_page, total)
     if page > 1 and not results.items:
         abort(404)

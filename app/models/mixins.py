@@ -1,5 +1,6 @@
 """Behaviour shared by several models: API representation and search indexing."""
 
+from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
 
@@ -53,11 +54,17 @@ class SearchableMixin:
 
     @classmethod
     def search(
-        cls, expression: str, page: int, per_page: int, where: sa.ColumnElement[bool] | None = None
+        cls,
+        expression: str,
+        page: int,
+        per_page: int,
+        where: sa.ColumnElement[bool] | None = None,
+        load: Callable[[sa.Select], list] | None = None,
     ) -> tuple[list, int]:
         """Return the page of matching objects in rank order and the total match count.
 
-        `where` leaves out matches the reader may not see (the total still counts them).
+        `where` leaves out matches the reader may not see (the total still counts them); `load`
+        reads the matches' select (by default, its objects), for a model that reads more with them.
         """
         ids, total = current_app.extensions["search"].query_index(cls.__tablename__, expression, page, per_page)
         if not ids:
@@ -65,7 +72,7 @@ class SearchableMixin:
         query = sa.select(cls).where(cls.id.in_(ids)).options(*cls.search_options())
         if where is not None:
             query = query.where(where)
-        rows = db.session.scalars(query).all()
+        rows = load(query) if load is not None else db.session.scalars(query).all()
         by_id = {row.id: row for row in rows}
         return [by_id[i] for i in ids if i in by_id], total
 

@@ -191,10 +191,15 @@ class Post(SearchableMixin, PaginatedAPIMixin, db.Model):
         return posts
 
     @classmethod
+    def loader_for(cls, reader: Optional["User"]) -> Callable[[sa.Select], list["Post"]]:
+        """Return `load_for` for `reader`: it reads the posts of a select with the reader's likes and reposts."""
+        return functools.partial(cls.load_for, reader_id=visibility.signed_in_id(reader))
+
+    @classmethod
     def offset_pages_for(cls, reader: Optional["User"]) -> Callable[[sa.Select, int, int], list["Post"]]:
         """Return a paginator's `fetch` that reads a page of a select of posts by limit and offset, via `load_for`."""
-        reader_id = visibility.signed_in_id(reader)
-        return lambda query, limit, offset: cls.load_for(query.limit(limit).offset(offset), reader_id)
+        load = cls.loader_for(reader)
+        return lambda query, limit, offset: load(query.limit(limit).offset(offset))
 
     @classmethod
     def publish(cls, author: "User", body: str, language: str, parent: Optional["Post"] = None) -> "Post":

@@ -28,6 +28,9 @@ GET_PAGE_BUDGETS = {
     "/tag/lighthouses": 3,
     "/activity": 3,  # the reader, the entries with their total (marking them read writes only when some were unread)
     "/messages": 3,
+    "/search?q=lighthouses": 3,
+    "/user/ann/popup": 3,
+    "/notifications?since=0": 3,
 }
 FORM_POST_BUDGET = 5
 
