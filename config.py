@@ -75,12 +75,15 @@ def database_url(default: str) -> str:
     return url
 
 
-# PostgreSQL compiles a statement to machine code (JIT) once its estimated cost passes jit_above_cost.
-# Pages' statements run in milliseconds, but the planner estimates a recursive CTE (a thread's replies)
-# at millions of rows: compiling one took 1.6 s of a 1.67 s statement. Set when connecting, so no
-# statement of its own: behind PgBouncer, list `options` in its ignore_startup_parameters (and turn
-# jit off on the server instead).
-POSTGRESQL_SESSION_OPTIONS = "-c jit=off"
+# PostgreSQL's session settings for the app's connections, set when connecting (no statement of their
+# own; behind PgBouncer, list `options` in its ignore_startup_parameters and set them on the server):
+# - jit=off: it compiles a statement to machine code once its estimated cost passes jit_above_cost.
+#   Pages' statements run in milliseconds, but the planner estimates a recursive CTE (a thread's
+#   replies) at millions of rows: compiling one took 1.6 s of a 1.67 s statement.
+# - no parallel workers: a page reads a few dozen rows, and starting workers costs more than that. The
+#   planner charges the visibility rule's hashed subquery once per row of a nested loop, so a tag's
+#   page of 25 posts looked costly enough to gather from two workers: 26 ms of a 27 ms statement.
+POSTGRESQL_SESSION_OPTIONS = "-c jit=off -c max_parallel_workers_per_gather=0"
 
 
 def connect_args(url: str) -> dict:

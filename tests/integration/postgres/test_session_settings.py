@@ -19,3 +19,14 @@ def test_statements_are_never_compiled_to_machine_code():
                 assert second.scalar(sa.text("SHOW jit")) == "off"
     finally:
         reset_database(app)
+
+
+def test_a_statement_never_waits_for_parallel_workers():
+    """No parallel plans: starting two workers took 26 ms of a 27 ms statement for a tag's page of 25 posts."""
+    url = require_postgres()
+    app = make_app(url, SQLALCHEMY_ENGINE_OPTIONS={"connect_args": connect_args(url)})
+    try:
+        with app.app_context():
+            assert db.session.scalar(sa.text("SHOW max_parallel_workers_per_gather")) == "0"
+    finally:
+        reset_database(app)
