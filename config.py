@@ -76,7 +76,7 @@ def database_url(default: str) -> str:
 
 
 # PostgreSQL's session settings for the app's connections, set when connecting (no statement of their
-# own; behind PgBouncer, list `options` in its ignore_startup_parameters and set them on the server):
+# own; behind PgBouncer, set them on the server instead: see the README's scaling notes):
 # - jit=off: it compiles a statement to machine code once its estimated cost passes jit_above_cost.
 #   Pages' statements run in milliseconds, but the planner estimates a recursive CTE (a thread's
 #   replies) at millions of rows: compiling one took 1.6 s of a 1.67 s statement.
