@@ -38,7 +38,7 @@ def descendants(post: Post, reader: User | None = None) -> sa.Select:
     """
     tree = sa.select(*_TREE_COLUMNS).where(Post.in_reply_to_id == post.id).cte("descendants", recursive=True)
     tree = tree.union_all(_replies_to(tree))
-    shown = visibility.visible_posts(tree.c.user_id, tree.c.repost_of_user_id, visibility.reader_id(reader), True)
+    shown = visibility.visible_posts(tree.c.user_id, tree.c.repost_of_user_id, reader, tombstones=True)
     picked = (
         sa.select(tree.c.id, tree.c.timestamp)
         .where(shown)
