@@ -75,9 +75,22 @@ def database_url(default: str) -> str:
     return url
 
 
+# PostgreSQL's session settings for the app's connections, set when connecting (no statement of their
+# own; behind PgBouncer, set them on the server instead: see the README's scaling notes):
+# - jit=off: it compiles a statement to machine code once its estimated cost passes jit_above_cost.
+#   Pages' statements run in milliseconds, but the planner estimates a recursive CTE (a thread's
+#   replies) at millions of rows: compiling one took 1.6 s of a 1.67 s statement.
+# - no parallel workers: a page reads a few dozen rows, and starting workers costs more than that. The
+#   planner charges the visibility rule's hashed subquery once per row of a nested loop, so a tag's
+#   page of 25 posts looked costly enough to gather from two workers: 26 ms of a 27 ms statement.
+POSTGRESQL_SESSION_OPTIONS = "-c jit=off -c max_parallel_workers_per_gather=0"
+
+
 def connect_args(url: str) -> dict:
-    """Return driver options that bound how long connecting to a server may hang."""
-    if url.startswith(("postgresql", "mysql")):
+    """Return driver options: how long connecting to a server may hang, and PostgreSQL's session settings."""
+    if url.startswith("postgresql"):
+        return {"connect_timeout": env_int("DATABASE_CONNECT_TIMEOUT", 5), "options": POSTGRESQL_SESSION_OPTIONS}
+    if url.startswith("mysql"):
         return {"connect_timeout": env_int("DATABASE_CONNECT_TIMEOUT", 5)}
     return {}
 

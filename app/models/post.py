@@ -38,8 +38,16 @@ class Post(SearchableMixin, PaginatedAPIMixin, db.Model):
         # post's author in it, a timeline's page is found, and checked against the reader's blocks
         # and mutes (`visible_to`), from the index alone (see `fetch_page`).
         sa.Index("ix_post_timestamp_id_user_id_repost_of_user_id", "timestamp", "id", "user_id", "repost_of_user_id"),
-        # A thread's replies, oldest first.
-        sa.Index("ix_post_in_reply_to_id_timestamp", "in_reply_to_id", "timestamp"),
+        # A thread's replies, oldest first; with the id, the author and the reposted post's author in
+        # it, a thread's tree is walked, ordered and checked against `visible_to` from the index alone.
+        sa.Index(
+            "ix_post_in_reply_to_id_timestamp_id_user_id_repost_of_user_id",
+            "in_reply_to_id",
+            "timestamp",
+            "id",
+            "user_id",
+            "repost_of_user_id",
+        ),
         # One repost per person per post (a NULL repost_of_id, an ordinary post, is never a duplicate).
         sa.UniqueConstraint("repost_of_id", "user_id", name="uq_post_repost_of_id_user_id"),
     )

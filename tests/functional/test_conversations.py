@@ -1,6 +1,7 @@
 """Threads, replies, likes, reposts, hashtags and the activity page, through the site."""
 
 import re
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -151,6 +152,32 @@ def test_replies_are_paginated_past_fifty(logged_in, john):
     first = logged_in.get(f"/post/{post.id}").text
     assert "answer 49" in first and "answer 50" not in first and "Later replies" in first
     assert "answer 50" in logged_in.get(f"/post/{post.id}?page=2").text
+
+
+def test_a_threads_pages_hold_the_replies_it_shows_at_any_depth_oldest_first(client_as, user, john):
+    """Hidden replies take no place on a page; their own replies and tombstones keep theirs, in time order."""
+    carol = UserFactory(username="carol")
+    root = publish(john, "the question")
+    start = root.timestamp
+    replies = []
+    for n in range(55):
+        # Every third reply answers the one before it: depths mix, and only the time orders the list.
+        parent = replies[-1] if n % 3 == 2 else root
+        author = carol if n in (3, 20) else john
+        reply = conversations.publish(author, f"answer {n:02d}", "en", in_reply_to=parent)
+        reply.timestamp = start + timedelta(seconds=100 - n) if n == 54 else start + timedelta(seconds=100 + n)
+        replies.append(reply)
+        db.session.flush()
+    db.session.commit()
+    conversations.delete(replies[4])  # answered by answer 05: a tombstone stays in its place
+    db.session.commit()
+    susan = client_as("susan")
+    susan.post("/user/carol/mute")
+    pages = [susan.get(f"/post/{root.id}").text, susan.get(f"/post/{root.id}?page=2").text]
+    shown = [[int(n) for n in re.findall(r'id="post-(\d+)"', page) if int(n) != root.id] for page in pages]
+    visible = [reply.id for reply in sorted(replies, key=lambda r: r.timestamp) if reply.author != carol]
+    assert shown == [visible[:50], visible[50:]]
+    assert "This post was deleted" in pages[0] and "answer 54" in pages[0] and "answer 53" in pages[1]
 
 
 # Text: links, mentions, hashtags
