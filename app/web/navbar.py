@@ -11,7 +11,8 @@ the page to come back to after a change of language and the search box's text.
 import re
 from typing import Any
 
-from flask import Flask, current_app, g, render_template, request, url_for
+from flask import Flask, current_app, render_template, request, url_for
+from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
@@ -44,9 +45,12 @@ def init_navbar(app: Flask) -> None:
 
 def navbar(page_status: Any) -> Markup:
     """Return the navbar for this request; `page_status` is the reader's (None for an anonymous one)."""
+    # The language the labels are rendered in: `g.locale` is unset on an error page answered before
+    # the request's hooks ran (a refused CSRF token, a rate limit), where Babel still picks the reader's.
+    locale = str(get_locale())
     key = (
         "navbar",
-        g.get("locale"),
+        locale,
         request.script_root,
         current_user.is_authenticated,
         can(Permission.MODERATE),
@@ -55,14 +59,14 @@ def navbar(page_status: Any) -> Markup:
     shells = current_app.extensions["navbar_shells"]
     parts = shells.get(key)
     if parts is None:
-        parts = shells[key] = _shell_parts()
+        parts = shells[key] = _shell_parts(locale)
     values = _slot_values(page_status)
     return Markup("".join(values[part] if index % 2 else part for index, part in enumerate(parts)))
 
 
-def _shell_parts() -> tuple[str, ...]:
-    """Render the shell and split it at its markers: text, slot name, text, ..., text."""
-    return tuple(_SLOT.split(render_template("_navbar.html", slot=_MARKERS)))
+def _shell_parts(locale: str) -> tuple[str, ...]:
+    """Render the shell in `locale` and split it at its markers: text, slot name, text, ..., text."""
+    return tuple(_SLOT.split(render_template("_navbar.html", slot=_MARKERS, locale=locale)))
 
 
 def _slot_values(page_status: Any) -> dict[str, str]:
