@@ -40,6 +40,8 @@ def inject_translator_flag() -> dict:
 
 def register_hooks(app: Flask) -> None:
     """Run the hooks before every request and give templates the translator flag."""
-    app.before_request(remember_locale)
+    # First of all the hooks (the extensions registered theirs already): a request that CSRF protection
+    # or a rate limit turns down still gets its error page in the reader's language.
+    app.before_request_funcs.setdefault(None, []).insert(0, remember_locale)
     app.before_request(record_last_seen)
     app.context_processor(inject_translator_flag)

@@ -61,11 +61,12 @@ def test_the_menu_follows_the_readers_language_and_role(client_as, user):
 
 
 def test_an_error_page_met_before_the_language_is_known_has_the_readers_own_menu(client, csrf_enabled):
-    """A refused form (CSRF) is answered before the request's hooks: its navbar is still in the reader's language."""
+    """A refused form (CSRF) is answered before the view: its page and navbar are still in the reader's language."""
     spanish = client.post("/auth/login", headers={"Accept-Language": "es"})
     english = client.post("/auth/login", headers={"Accept-Language": "en"})
     assert spanish.status_code == english.status_code == 400
     assert ">Inicio<" in navbar(spanish.text)
     assert ">Home<" in navbar(english.text) and ">Inicio<" not in navbar(english.text)
+    assert '<html lang="es">' in spanish.text and '<html lang="en">' in english.text
     page = navbar(client.get("/auth/login", headers={"Accept-Language": "es"}).text)
     assert re.search(r'class="dropdown-item active" lang="es"', page)  # the shell the error page made marks it
