@@ -90,7 +90,9 @@ def main() -> int:
     app.add_url_rule("/floor/api", "floor_api", token_limits(floor_api))
 
     with app.app_context():
-        reader = db.session.scalar(sa.select(User).order_by(sa.func.abs(User.following_counter - 100)).limit(1))
+        # run.py's reader: the one following nearest 100 accounts, the lowest id among equals.
+        nearest = sa.func.abs(User.following_counter - 100)
+        reader = db.session.scalar(sa.select(User).order_by(nearest, User.id).limit(1))
         if reader is None:
             raise SystemExit("The database is empty: seed it with bench/run.py first.")
         username = reader.username
