@@ -18,6 +18,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 from app.models import Permission
+from app.models.user import BADGE_CAP
 from app.web.permissions import can
 
 # What varies from one request to the next; the shell holds `@@slot:NAME@@` in each place.
@@ -33,8 +34,8 @@ SLOTS = (
 )
 _MARKERS = {name: f"@@slot:{name}@@" for name in SLOTS}
 _SLOT = re.compile(r"@@slot:(\w+)@@")
-# Beyond this, the activity badge reads "99+" (the count itself stops at User.BADGE_CAP).
-_BADGE_MAX = 99
+# Beyond this, the activity badge reads "99+" (the count itself stops at BADGE_CAP).
+_BADGE_MAX = BADGE_CAP - 1
 
 
 def init_navbar(app: Flask) -> None:

@@ -8,6 +8,7 @@ import pytest
 from redis import Redis
 
 from tests.support import services
+from tests.support.apps import make_app, reset_database
 from tests.support.databases import ScratchDatabases
 from tests.support.smtp import smtp_server as run_smtp_server
 
@@ -47,3 +48,12 @@ def each_database_url(request, tmp_path):
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'each.db'}"
     return request.getfixturevalue("pg_scratch" if request.param == "postgres" else "mariadb_scratch")()
+
+
+@pytest.fixture
+def each_database_app(each_database_url):
+    """An app on `each_database_url`, inside a request context (as a view runs); its tables are dropped after."""
+    app = make_app(each_database_url)
+    with app.test_request_context():
+        yield app
+    reset_database(app)

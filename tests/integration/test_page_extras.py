@@ -1,23 +1,13 @@
 """A page of posts read for a reader carries their likes, reposts and mentions, on every database."""
 
-import pytest
-
 from app import conversations
 from app.extensions import db
 from app.models import Post
-from tests.support.apps import counting_queries, make_app, reset_database
+from tests.support.apps import counting_queries
 from tests.support.factories import UserFactory
 
 
-@pytest.fixture
-def page_app(each_database_url):
-    app = make_app(each_database_url)
-    with app.app_context():
-        yield app
-    reset_database(app)
-
-
-def test_a_page_read_for_a_reader_needs_no_second_query_for_its_cards(page_app):
+def test_a_page_read_for_a_reader_needs_no_second_query_for_its_cards(each_database_app):
     susan, ann = UserFactory(username="susan"), UserFactory(username="ann")
     plain = conversations.publish(ann, "nothing to see", "en")
     naming = conversations.publish(ann, "hello @susan and @Ann.", "en")
@@ -41,7 +31,7 @@ def test_a_page_read_for_a_reader_needs_no_second_query_for_its_cards(page_app):
     assert by_body["nothing to see"].mentioned == {}
 
 
-def test_another_reader_of_the_same_posts_gets_their_own_state(page_app):
+def test_another_reader_of_the_same_posts_gets_their_own_state(each_database_app):
     susan, ann = UserFactory(username="susan"), UserFactory(username="ann")
     post = conversations.publish(ann, "liked by one", "en")
     db.session.commit()

@@ -2,21 +2,10 @@
 
 from datetime import timedelta
 
-import pytest
-
 from app import conversations
 from app.extensions import db
 from app.models import Mute, Post
-from tests.support.apps import make_app, reset_database
 from tests.support.factories import UserFactory
-
-
-@pytest.fixture
-def thread_app(each_database_url):
-    app = make_app(each_database_url)
-    with app.test_request_context():
-        yield app
-    reset_database(app)
 
 
 def publish(author, body: str, parent: Post | None = None) -> Post:
@@ -25,7 +14,7 @@ def publish(author, body: str, parent: Post | None = None) -> Post:
     return post
 
 
-def test_the_replies_below_a_post_page_by_time_without_those_the_reader_does_not_see(thread_app):
+def test_the_replies_below_a_post_page_by_time_without_those_the_reader_does_not_see(each_database_app):
     """A hidden reply takes no place on a page; its replies and a tombstone keep theirs."""
     susan, john, ann = UserFactory(username="susan"), UserFactory(username="john"), UserFactory(username="ann")
     root = publish(susan, "root")
