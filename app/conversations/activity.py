@@ -28,20 +28,34 @@ class Entry:
         return self.count - 1
 
 
+# The page groups a user's newest events only. Grouping the whole history made every page of the
+# most followed account (184,161 events) cost 0.3-0.7 s on PostgreSQL; the newest 5,000 reach a
+# hundred pages or more back, and grouping them costs 10 ms at most.
+RECENT_EVENTS = 5_000
+
+
 def _groups(user: User) -> sa.Select:
-    own_group = sa.case((Activity.kind.in_([kind.value for kind in GROUPED_KINDS]), 0), else_=Activity.id)
-    latest = sa.func.max(Activity.timestamp).label("latest")
-    newest_id = sa.func.max(Activity.id).label("newest_id")
+    recent = (
+        sa.select(Activity.id, Activity.kind, Activity.post_id, Activity.timestamp)
+        .where(Activity.user_id == user.id, visibility.visible_actors(user))
+        .order_by(Activity.timestamp.desc(), Activity.id.desc())
+        .limit(RECENT_EVENTS)
+        .subquery("recent")
+    )
+    own_group = sa.case((recent.c.kind.in_([kind.value for kind in GROUPED_KINDS]), 0), else_=recent.c.id)
+    latest = sa.func.max(recent.c.timestamp).label("latest")
+    newest_id = sa.func.max(recent.c.id).label("newest_id")
     return (
         sa.select(newest_id, sa.func.count().label("people"), latest)
-        .where(Activity.user_id == user.id, visibility.visible_actors(user))
-        .group_by(Activity.kind, Activity.post_id, own_group)
+        .group_by(recent.c.kind, recent.c.post_id, own_group)
         .order_by(latest.desc(), newest_id.desc())
     )
 
 
 def activity_page(user: User, page: int, per_page: int, read_until: datetime | None) -> Page:
     """Return page `page` of `user`'s activity entries; those newer than `read_until` are unread.
+
+    The entries group the newest RECENT_EVENTS events that `user` sees; older ones are not shown.
 
     One statement reads the page's groups, the newest event of each (with its actor and post) and
     how many groups there are in all; only a page past the end counts them apart.

@@ -3,6 +3,8 @@
 On `any_db_app`: SQLite here, PostgreSQL again in tests/integration/postgres.
 """
 
+from datetime import datetime, timedelta
+
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -292,6 +294,31 @@ def test_activity_groups_likes_and_reposts_of_one_post(people):
         ("like", ann.id, post.id, 2),
     ]
     assert page.total == 3 and all(e.unread for e in page.items)
+
+
+def test_activity_groups_only_the_newest_events(people, monkeypatch):
+    susan, john, ann = people
+    post = publish(susan, "hello")
+    start = datetime(2026, 1, 1)
+    events = [("follow", ann, None), ("like", john, post.id), ("like", ann, post.id), ("follow", john, None)]
+    db.session.execute(
+        sa.insert(Activity),
+        [
+            {
+                "user_id": susan.id,
+                "actor_id": actor.id,
+                "kind": kind,
+                "post_id": post_id,
+                "timestamp": start + timedelta(minutes=n),
+            }
+            for n, (kind, actor, post_id) in enumerate(events)
+        ],
+    )
+    monkeypatch.setattr(conversations.activity, "RECENT_EVENTS", 2)
+    page = conversations.activity_page(fresh(susan), 1, 10, None)
+    summary = [(e.activity.kind, e.activity.actor_id, e.count) for e in page.items]
+    assert summary == [("follow", john.id, 1), ("like", ann.id, 1)]  # john's like and ann's follow are older
+    assert page.total == 2 and not page.has_next
 
 
 def test_reading_the_activity_marks_it_read_and_clears_the_badge(people):
