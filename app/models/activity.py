@@ -31,7 +31,16 @@ class Activity(db.Model):
     """One event for `user`: `actor` did `kind` (to `post`, the reply or mention itself, or the liked post)."""
 
     __table_args__ = (
-        sa.Index("ix_activity_user_id_timestamp", "user_id", "timestamp"),
+        # Covering: the unread badge and the activity page's newest events read the index alone.
+        sa.Index(
+            "ix_activity_user_id_timestamp_id_actor_id_kind_post_id",
+            "user_id",
+            "timestamp",
+            "id",
+            "actor_id",
+            "kind",
+            "post_id",
+        ),
         sa.Index("ix_activity_post_id", "post_id"),
         sa.Index("ix_activity_actor_id", "actor_id"),
     )
