@@ -29,8 +29,8 @@ class Entry:
 
 
 # The page groups a user's newest events only. Grouping the whole history made every page of the
-# most followed account (184,161 events) cost 0.3-0.7 s on PostgreSQL; the newest 5,000 reach a
-# hundred pages or more back, and grouping them costs 10 ms at most.
+# most followed account (184,161 events) cost 0.3-0.7 s on PostgreSQL. Its newest 5,000 make 3,091
+# entries (124 pages), and grouping them costs about 20 ms.
 RECENT_EVENTS = 5_000
 
 
