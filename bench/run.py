@@ -53,7 +53,8 @@ USER_AGENT = "microblog-bench/1.0"
 BENCH_POST = "bench post"
 DEMO_PASSWORD = "microblog-demo"
 WORKERS = 2
-TARGET_RATIO = 0.40
+# The target ratio to the ceiling, per database.
+TARGET_RATIO = {"sqlite": 0.40, "postgresql": 0.30}
 TARGET_TAIL = 5.0
 TARGET_DEEP_PAGE = 1.5
 # The deep page measured, and the names of the deep reader's endpoints.
@@ -490,9 +491,10 @@ class Bench:
             "against a document of their own size and item count"
         )
         self.record()
+        target_ratio = TARGET_RATIO[args.db]
         self.record(
             "| endpoint | status | KB | req/s | ceiling req/s | ratio | p50 ms | p99 ms | queries | errors "
-            "| p99 < 5×p50 | ratio ≥ 0.40 |"
+            f"| p99 < 5×p50 | ratio ≥ {target_ratio:.2f} |"
         )
         self.record("|---|---|---|---|---|---|---|---|---|---|---|---|")
         for ep in endpoints:
@@ -503,7 +505,7 @@ class Bench:
             self.record(
                 f"| `{ep.name}` | {ep.status} | {ep.size / 1024:.1f} | {r['rps']:.1f} | {ceiling['rps']:.0f} | "
                 f"{ratio:.2f} | {ms(r['p50_us'])} | {ms(r['p99_us'])} | {ep.queries} | {r['errors']} | "
-                f"{yes(tail_ok)} | {yes(ratio >= TARGET_RATIO)} |"
+                f"{yes(tail_ok)} | {yes(ratio >= target_ratio)} |"
             )
         self.record()
         by_name = {ep.name: ep for ep in endpoints}

@@ -70,8 +70,9 @@ def get_tag_posts(tag: str, page: int, per_page: int):
 def get_activity(page: int, per_page: int):
     """Return a page of your activity, newest first: replies, mentions, likes, reposts and new followers.
 
-    Likes and reposts of one post are one entry (`others` more people did the same). Reading the
-    activity here leaves it unread on the site.
+    Likes and reposts of one post are one entry (`others` more people did the same). The entries
+    gather your 5,000 most recent events, as the site's activity page does; older ones are not
+    listed. Reading the activity here leaves it unread on the site.
     """
     user = g.current_user
     result = conversations.activity_page(user, page, per_page, user.last_activity_read_time)

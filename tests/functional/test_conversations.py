@@ -321,6 +321,19 @@ def test_the_activity_page_is_paginated_and_ends(app, client_as, user):
     assert client.get("/activity?page=3").status_code == 404
 
 
+def test_the_last_activity_page_says_when_older_events_are_not_shown(app, client_as, user, monkeypatch):
+    for n in range(app.config["POSTS_PER_PAGE"] + 2):
+        conversations.publish(UserFactory(username=f"fan{n}"), f"@susan hello number {n}", "en")
+    db.session.commit()
+    client = client_as("susan")
+    note = "Older activity is not shown"
+    assert note not in client.get("/activity?page=2").text  # the window holds every event
+    monkeypatch.setattr(conversations.activity, "RECENT_EVENTS", app.config["POSTS_PER_PAGE"] + 1)
+    first, last = client.get("/activity").text, client.get("/activity?page=2").text
+    assert note not in first and note in last
+    assert last.count("mentioned you") == 1
+
+
 def test_the_live_badge_hears_of_new_activity(client_as, user, john):
     post = publish(user, "hello")
     conversations.like(john, post)

@@ -319,6 +319,9 @@ def test_activity_groups_only_the_newest_events(people, monkeypatch):
     summary = [(e.activity.kind, e.activity.actor_id, e.count) for e in page.items]
     assert summary == [("follow", john.id, 1), ("like", ann.id, 1)]  # john's like and ann's follow are older
     assert page.total == 2 and not page.has_next
+    assert page.older_not_shown
+    monkeypatch.setattr(conversations.activity, "RECENT_EVENTS", 5)  # room for one more than there are
+    assert not conversations.activity_page(fresh(susan), 1, 10, None).older_not_shown
 
 
 def test_reading_the_activity_marks_it_read_and_clears_the_badge(people):
