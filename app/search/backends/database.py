@@ -132,14 +132,19 @@ class DatabaseBackend:
     def _query_postgresql(self, table: str, query: ParsedQuery, page: int, per_page: int) -> tuple[list[int], int]:
         terms = [f"'{word}':*" for word in query.words]
         terms += ["(" + " <-> ".join(f"'{token}'" for token in phrase) + ")" for phrase in query.phrases]
-        tsquery = sa.text("to_tsquery('simple', :q)").bindparams(q=" & ".join(terms))
+        # The query is a row of its own (post JOIN to_tsquery(...) AS q ON true), parsed once per statement.
+        # Written inline, a plan made for any text (the generic plan PostgreSQL settles on for a
+        # repeated prepared statement) parsed it again for every match it ranked: 24 ms instead of
+        # 13 for the 9,895 posts that match "lighthouse" in the bench's million.
+        parsed = sa.func.to_tsquery(sa.literal_column("'simple'"), " & ".join(terms)).table_valued("q").alias("q")
+        rows_and_query = sa.table(table).join(parsed, sa.true())
         vector = sa.column("search_vector")
-        condition = vector.op("@@")(tsquery)
-        rank = sa.func.ts_rank(vector, tsquery)
+        condition = vector.op("@@")(parsed.c.q)
+        rank = sa.func.ts_rank(vector, parsed.c.q)
         # Ranking reads every match anyway, so the same pass counts them: one scan, not two.
         rows = db.session.execute(
             sa.select(sa.column("id"), sa.func.count().over())
-            .select_from(sa.table(table))
+            .select_from(rows_and_query)
             .where(condition)
             .order_by(rank.desc(), sa.column("id").desc())
             .limit(per_page)
@@ -150,7 +155,7 @@ class DatabaseBackend:
         if page == 1:
             return [], 0
         # Past the last page the window has no row to carry the count.
-        return [], db.session.scalar(sa.select(sa.func.count()).select_from(sa.table(table)).where(condition))
+        return [], db.session.scalar(sa.select(sa.func.count()).select_from(rows_and_query).where(condition))
 
     def _query_mysql(self, table: str, query: ParsedQuery, page: int, per_page: int) -> tuple[list[int], int]:
         indexed = [f"+{word}*" for word in query.words if len(word) >= MYSQL_MIN_TOKEN]
