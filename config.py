@@ -133,6 +133,7 @@ class Config:
     FRAGMENT_CACHE_SIZE = env_int("FRAGMENT_CACHE_SIZE", 20_000)
     # How long each worker keeps explore's list of the day's most used tags; 0 counts them every time.
     TRENDING_TAGS_SECONDS = env_int("TRENDING_TAGS_SECONDS", 60)
+    TAG_TOTAL_SECONDS = env_int("TAG_TOTAL_SECONDS", 60)
     SERVER_NAME = env_str("SERVER_NAME")
     # Where avatars come from: "identicon" (drawn and served by the app) or "gravatar" (www.gravatar.com).
     AVATAR_PROVIDER = env_str("AVATAR_PROVIDER", "identicon")

@@ -56,7 +56,10 @@ def repost(id: int):
 @bp.route("/tags/<tag>/posts", methods=["GET"], errors=(404,))
 @paginated(schemas.PostCollection)
 def get_tag_posts(tag: str, page: int, per_page: int):
-    """Return a page of the posts with a hashtag (any case), newest first."""
+    """Return a page of the posts with a hashtag (any case), newest first.
+
+    The total of a tag with 1,000 posts or more may be up to `TAG_TOTAL_SECONDS` (60) seconds old.
+    """
     if not conversations.is_tag(tag):
         abort(404, "That is not a hashtag.")
     canonical = conversations.canonical_tag(tag)

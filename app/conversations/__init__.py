@@ -15,7 +15,7 @@ from app.conversations.activity import Entry, activity_page, mark_read
 from app.conversations.markup import canonical_tag, find_mentions, find_tags, is_tag, render
 from app.conversations.posting import CannotReply, delete, publish
 from app.conversations.reactions import CannotReact, annotate, like, repost, unique_entries, unlike, unrepost
-from app.conversations.tags import tag_page, trending_tags
+from app.conversations.tags import TAG_TOTALS_KEPT, tag_page, trending_tags
 from app.conversations.threads import ancestors, descendants, thread_head
 from app.models import Post
 
@@ -49,10 +49,12 @@ __all__ = [
 
 
 def init_app(app: Flask) -> None:
-    """Store the trending-tags cache and register the `post_body` template function."""
+    """Store the trending-tags and tag-total caches and register the `post_body` template function."""
     seconds = app.config["TRENDING_TAGS_SECONDS"]
     trending = TTLCache(maxsize=1, ttl=seconds) if seconds > 0 else None
-    app.extensions["conversations"] = SimpleNamespace(trending=trending)
+    seconds = app.config["TAG_TOTAL_SECONDS"]
+    tag_totals = TTLCache(maxsize=TAG_TOTALS_KEPT, ttl=seconds) if seconds > 0 else None
+    app.extensions["conversations"] = SimpleNamespace(trending=trending, tag_totals=tag_totals)
     app.jinja_env.globals["post_body"] = post_body
     app.jinja_env.globals["cards"] = cards
 

@@ -34,6 +34,7 @@ class TestConfig(Config):
     MEDIA_ACCEL_REDIRECT = None
     LOG_TO_STDOUT = False
     TRENDING_TAGS_SECONDS = 0
+    TAG_TOTAL_SECONDS = 0
     # Most tests sign in with fresh accounts; tests/functional/test_confirmation.py turns it on.
     REQUIRE_EMAIL_CONFIRMATION = False
 

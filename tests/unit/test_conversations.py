@@ -7,6 +7,8 @@ from datetime import datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from cachetools import TTLCache
+from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from app import conversations
@@ -176,6 +178,25 @@ def test_tags_are_stored_canonical_with_the_post_time(people):
     assert {stamp for _, stamp in rows} == {fresh(post).timestamp}
     page = conversations.tag_page("café", 1, 10)
     assert [p.id for p in page.items] == [post.id] and page.total == 1
+
+
+def test_a_large_tags_total_is_kept_a_while_and_a_small_ones_is_counted_each_time(people, monkeypatch):
+    susan, john, _ = people
+    monkeypatch.setattr(conversations.tags, "LARGE_TAG", 3)
+    monkeypatch.setattr(current_app.extensions["conversations"], "tag_totals", TTLCache(maxsize=10, ttl=60))
+    for n in range(2):
+        publish(susan, f"small {n} #small")
+    for n in range(3):
+        publish(susan, f"large {n} #large")
+    assert conversations.tag_page("small", 1, 3, john).total == 2
+    assert conversations.tag_page("large", 1, 3, john).total == 3
+    publish(john, "one more #small")
+    publish(john, "one more #large")
+    assert conversations.tag_page("small", 1, 3, john).total == 3
+    large = conversations.tag_page("large", 1, 3, john)
+    assert large.total == 3  # as counted a moment ago
+    assert large.has_next  # read from the posts themselves: a fourth is there
+    assert [post.body for post in conversations.tag_page("large", 2, 3, john).items] == ["large 0 #large"]
 
 
 def test_trending_tags_count_the_last_day(people):
