@@ -208,6 +208,7 @@ def seed(
     authors = array("i")
     ages = array("i")
     popularity = array("d")
+    roots = array("i")  # each post's thread: the index of the post its chain of replies starts at
     tag_rows: list[tuple[int, str, int]] = []
     mention_rows: list[tuple[int, int, str]] = []  # (post, user, name as written, lower-cased)
     is_reply = bytearray(posts)
@@ -239,6 +240,7 @@ def seed(
                 mention_rows.extend((post_id, user_id, named[user_id]) for user_id in sorted(named))
             authors.append(author - first_id)
             ages.append(age)
+            roots.append(index if parent is None else roots[parent])
             total += talk.paretovariate(POPULARITY_SHAPE)
             popularity.append(total)
             yield {
@@ -249,6 +251,7 @@ def seed(
                 "user_id": author,
                 "timestamp": timestamp,
                 "in_reply_to_id": None if parent is None else first_post_id + parent,
+                "root_id": None if parent is None else first_post_id + roots[index],
             }
 
     _insert(Post.__table__, post_rows(), lambda n: report("posts", n, posts))

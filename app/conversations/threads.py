@@ -54,6 +54,24 @@ def _chain_posts(chain: sa.CTE, keep: sa.ColumnElement[bool]) -> sa.Select:
 def descendants(post: Post, reader: User | None = None) -> sa.Select:
     """Return a select of every reply below `post`, at any depth, oldest first, but for those `reader` does not see.
 
+    The replies to a thread's first post are those that name it their root: a page of them is one
+    range of the (root_id, timestamp) index, whatever the thread's size. Below a reply, the tree is
+    walked (`_walk`).
+    """
+    if post.root_id is None and post.in_reply_to_id is None:
+        shown = visibility.visible_posts(Post.user_id, Post.repost_of_user_id, reader, tombstones=True)
+        return (
+            sa.select(Post)
+            .where(Post.root_id == post.id, shown)
+            .options(*Post.card_options())
+            .order_by(Post.timestamp, Post.id)
+        )
+    return _walk(post, reader)
+
+
+def _walk(post: Post, reader: User | None) -> sa.Select:
+    """Return `descendants` of a reply, found by walking the tree below it.
+
     The tree is walked in the reply index, which holds what the page's order and the visibility
     rule read (time, id, author, reposted author): the page's replies are picked there, and only
     they are then read with what their cards show. The picked replies come sorted from a

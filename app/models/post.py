@@ -48,6 +48,17 @@ class Post(SearchableMixin, PaginatedAPIMixin, db.Model):
             "user_id",
             "repost_of_user_id",
         ),
+        # A thread's replies at any depth, oldest first: with the author and the reposted post's author
+        # in it, a page of the replies to a thread's first post is found, and checked against
+        # `visible_to`, from the index alone (app.conversations.threads.descendants).
+        sa.Index(
+            "ix_post_root_id_timestamp_id_user_id_repost_of_user_id",
+            "root_id",
+            "timestamp",
+            "id",
+            "user_id",
+            "repost_of_user_id",
+        ),
         # One repost per person per post (a NULL repost_of_id, an ordinary post, is never a duplicate).
         sa.UniqueConstraint("repost_of_id", "user_id", name="uq_post_repost_of_id_user_id"),
     )
@@ -61,6 +72,10 @@ class Post(SearchableMixin, PaginatedAPIMixin, db.Model):
     # The body as the database search indexes it, kept by the search service (app.search.events).
     search_text: so.Mapped[Optional[str]] = so.mapped_column(sa.Text, deferred=True)
     in_reply_to_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("post.id", ondelete="SET NULL"))
+    # A reply's thread: the first post of the chain of replies it ends (None for a post that answers
+    # nothing), set when it is written. No foreign key: a post with replies is never deleted, only
+    # made a tombstone.
+    root_id: so.Mapped[Optional[int]] = so.mapped_column()
     repost_of_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("post.id", ondelete="CASCADE"))
     # A repost's copy of the reposted post's author, set when reposting: the visibility rule checks
     # it on the repost's own row (and index entry) instead of joining the reposted post. No foreign
@@ -226,6 +241,7 @@ class Post(SearchableMixin, PaginatedAPIMixin, db.Model):
             user_id=author.id,
             language=language,
             in_reply_to_id=None if parent is None else parent.id,
+            root_id=None if parent is None else parent.root_id or parent.id,
         )
         db.session.add(post)
         return post

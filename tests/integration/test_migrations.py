@@ -206,3 +206,47 @@ def test_the_visibility_migration_backfills_reposts_on_postgres(postgres_url):
 
 def test_the_visibility_migration_backfills_reposts_on_mariadb(mariadb_url):
     assert_reposts_get_their_original_author(mariadb_url)
+
+
+BEFORE_POST_ROOT = "b6d1f4a8c2e9"
+
+
+def assert_replies_get_their_thread_root(database_url: str) -> None:
+    """Upgrading past the post root revision gives each reply, at any depth, the first post of its thread."""
+    flask_db(database_url, "upgrade", BEFORE_POST_ROOT)
+    users = sa.table("user", *(sa.column(name) for name in ("id", "username", "username_lower", "email")))
+    columns = ("id", "body", "timestamp", "user_id", "in_reply_to_id")
+    posts = sa.table("post", *(sa.column(name) for name in columns))
+    # 1 <- 2 <- 3 <- 4, 1 <- 5, and 6 on its own <- 7
+    parents = {1: None, 2: 1, 3: 2, 4: 3, 5: 1, 6: None, 7: 6}
+    engine = sa.create_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(sa.insert(users), {"id": 1, "username": "u", "username_lower": "u", "email": "u@x.org"})
+            when = "2026-01-01 10:00:00"
+            connection.execute(
+                sa.insert(posts),
+                [
+                    {"id": n, "body": f"p{n}", "timestamp": when, "user_id": 1, "in_reply_to_id": parent}
+                    for n, parent in parents.items()
+                ],
+            )
+        flask_db(database_url, "upgrade")
+        with engine.connect() as connection:
+            rows = connection.execute(sa.text("SELECT id, root_id FROM post ORDER BY id")).all()
+        assert [tuple(row) for row in rows] == [(1, None), (2, 1), (3, 1), (4, 1), (5, 1), (6, None), (7, 6)]
+        flask_db(database_url, "downgrade", BEFORE_POST_ROOT)
+    finally:
+        engine.dispose()
+
+
+def test_the_post_root_migration_backfills_threads_on_sqlite(tmp_path):
+    assert_replies_get_their_thread_root(f"sqlite:///{tmp_path / 'roots.db'}")
+
+
+def test_the_post_root_migration_backfills_threads_on_postgres(postgres_url):
+    assert_replies_get_their_thread_root(postgres_url)
+
+
+def test_the_post_root_migration_backfills_threads_on_mariadb(mariadb_url):
+    assert_replies_get_their_thread_root(mariadb_url)

@@ -86,6 +86,26 @@ def test_the_thread_reads_ancestors_oldest_first_and_every_reply_below(people):
     assert conversations.ancestors(fresh(root)) == []
     below = db.session.scalars(conversations.descendants(fresh(root))).all()
     assert [p.id for p in below] == [middle.id, leaf.id, sibling.id]
+    assert [fresh(p).root_id for p in (root, middle, leaf, sibling)] == [None, root.id, root.id, root.id]
+    assert [p.id for p in db.session.scalars(conversations.descendants(fresh(middle)))] == [leaf.id]
+
+
+def test_a_threads_replies_are_found_by_its_first_post_and_the_walk_below_a_reply_agrees(people):
+    susan, john, ann = people
+    root = publish(susan, "root")
+    replies = [publish(john, "first answer", root)]
+    for n in range(6):  # a chain and its branches, at depths 2 to 4
+        replies.append(publish(ann if n % 2 else susan, f"answer {n}", replies[n // 2]))
+    by_root = db.session.scalars(conversations.descendants(fresh(root))).all()
+    assert [p.id for p in by_root] == [p.id for p in replies]
+    for reply in replies:
+        walked = [p.id for p in db.session.scalars(conversations.descendants(fresh(reply)))]
+        assert walked == [p.id for p in by_root if reply.id in _chain_ids(p)], reply.body
+
+
+def _chain_ids(post: Post) -> set[int]:
+    """The ids of the posts `post` answers, up to its thread's first post."""
+    return {p.id for p in conversations.ancestors(fresh(post))}
 
 
 def test_deleting_a_post_with_replies_leaves_a_tombstone_and_keeps_them(people):
