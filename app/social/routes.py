@@ -76,7 +76,7 @@ def thread(id: int):
                 return redirect(url_for("social.thread", id=reply.id))
         db.session.rollback()  # the images stored before a refusal go, files included
     replies = paginate_request(
-        conversations.descendants(post, current_user), REPLIES_PER_PAGE, Post.offset_pages_for(current_user)
+        conversations.descendants(post, current_user), REPLIES_PER_PAGE, Post.oldest_first_pages_for(current_user)
     )
     conversations.annotate([*ancestors, post, *replies.items], current_user)  # their images, if any
     return render_template(
