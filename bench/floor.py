@@ -12,6 +12,15 @@ client (no HTTP, no gunicorn) the best of --batches batches of --requests reques
 - the layout alone for that user (adds base.html: navbar, unread count, running tasks);
 - `/` and `/explore` themselves;
 
+and, under "what if", the best case of two designs that the app does not use, as measured tries:
+
+- the reader kept in memory: the session's user load answered from a per-process copy of the row
+  and its figures (merged into the request's session, so that lazy loads still work), with no
+  statement; its staleness is what rules it out (a suspension or "log out everywhere" would lag);
+- a per-reader page cache: `/`'s content served from memory after one statement that reads a
+  version of the reader's timeline (its size, as the counters give it), inside the real layout;
+- both together: the most a cached page could reach on this layout.
+
 and for the API, against a ceiling document of `/api/timeline`'s size and item count:
 
 - an empty JSON object behind the API's token check (the token's user load and rate-limit hooks);
@@ -36,6 +45,8 @@ ensure_venv()
 
 DEMO_PASSWORD = "microblog-demo"
 LAYOUT_ONLY = "{% extends 'base.html' %}{% block content %}<p>floor</p>{% endblock %}"
+CACHED_PAGE = "{% extends 'base.html' %}{% block content %}{{ content }}{% endblock %}"
+MAIN = re.compile(r'<main id="content"[^>]*>(.*)</main>', re.S)
 
 
 def best_ms(client, path: str, headers: dict, requests: int, batches: int) -> float:
@@ -70,15 +81,17 @@ def main() -> int:
     import jinja2
     import sqlalchemy as sa
     from flask import jsonify, render_template
-    from flask_login import login_required
+    from flask_login import current_user, login_required
+    from markupsafe import Markup
 
-    from app import create_app
+    from app import create_app, load_session_user
     from app.api.auth import token_limits, token_user_or_401
-    from app.extensions import db
+    from app.extensions import db, login
     from app.models import User
 
     app = create_app()
-    app.jinja_loader = jinja2.ChoiceLoader([jinja2.DictLoader({"floor.html": LAYOUT_ONLY}), app.jinja_loader])
+    templates = {"floor.html": LAYOUT_ONLY, "cached.html": CACHED_PAGE}
+    app.jinja_loader = jinja2.ChoiceLoader([jinja2.DictLoader(templates), app.jinja_loader])
     app.add_url_rule("/floor/anonymous", "floor_anonymous", lambda: "")
     app.add_url_rule("/floor/login", "floor_login", login_required(lambda: ""))
     app.add_url_rule("/floor/layout", "floor_layout", login_required(lambda: render_template("floor.html")))
@@ -88,6 +101,24 @@ def main() -> int:
         return jsonify({})
 
     app.add_url_rule("/floor/api", "floor_api", token_limits(floor_api))
+    cached_content = {}
+
+    def cached_home():
+        current_user.timeline_size()  # the version a real cache would compare: one statement
+        return render_template("cached.html", content=Markup(cached_content["/"]))
+
+    app.add_url_rule("/floor/cached", "floor_cached", login_required(cached_home))
+    kept_readers = {}
+
+    def kept_reader(session_id: str):
+        """The what-if user loader: the reader and its figures from this process's memory, no statement."""
+        kept = kept_readers.get(session_id)
+        if kept is None:
+            kept = kept_readers[session_id] = load_session_user(session_id)
+            db.session.expunge(kept)
+        user = db.session.merge(kept, load=False)
+        user._loaded_page_status = kept._loaded_page_status
+        return user
 
     with app.app_context():
         # run.py's reader: the one following nearest 100 accounts, the lowest id among equals.
@@ -102,7 +133,9 @@ def main() -> int:
     form = {"username": username, "password": DEMO_PASSWORD, "csrf_token": token}
     if browser.post("/auth/login", data=form).status_code != 302:
         raise SystemExit(f"Logging in as {username} failed.")
-    home_size = len(browser.get("/").get_data())
+    home = browser.get("/").get_data(as_text=True)
+    home_size = len(home.encode())
+    cached_content["/"] = MAIN.search(home).group(1)
     basic = base64.b64encode(f"{username}:{DEMO_PASSWORD}".encode()).decode()
     api_token = anonymous.post("/api/tokens", headers={"Authorization": f"Basic {basic}"}).get_json()["token"]
     bearer = {"Authorization": f"Bearer {api_token}"}
@@ -123,6 +156,12 @@ def main() -> int:
             ("/explore", browser, "/explore", {}),
         ],
         [
+            ("what if: reader kept, empty body", browser, "/floor/login", {}),
+            ("what if: reader kept, layout only", browser, "/floor/layout", {}),
+            ("what if: page cache, `/`", browser, "/floor/cached", {}),
+            ("what if: both, `/`", browser, "/floor/cached", {}),
+        ],
+        [
             ("ceiling JSON like /api/timeline", ceiling_client, timeline_shape, {}),
             ("API, token checked, empty object", anonymous, "/floor/api", bearer),
             ("/api/timeline", anonymous, "/api/timeline", bearer),
@@ -133,12 +172,16 @@ def main() -> int:
     print(f"{args.db}, logged in as {username}; best of {args.batches} batches of {args.requests} requests")
     print(f"| {'what':34} | ms per request | ceiling ÷ this |")
     print(f"|{'-' * 36}|----------------|----------------|")
+    html_ceiling_ms = None
     for rows in groups:
-        ceiling_ms = None
+        ceiling_ms = html_ceiling_ms if rows[0][0].startswith("what if") else None  # the what-ifs are pages
         for name, client, path, headers in rows:
+            login.user_loader(kept_reader if "reader kept" in name or "both" in name else load_session_user)
             ms = best_ms(client, path, headers, args.requests, args.batches)
             ceiling_ms = ceiling_ms or ms
+            html_ceiling_ms = html_ceiling_ms or ms
             print(f"| {name:34} | {ms:14.2f} | {ceiling_ms / ms:14.2f} |")
+    login.user_loader(load_session_user)
     return 0
 
 
