@@ -135,6 +135,9 @@ class Config:
     TRENDING_TAGS_SECONDS = env_int("TRENDING_TAGS_SECONDS", 60)
     TAG_TOTAL_SECONDS = env_int("TAG_TOTAL_SECONDS", 60)
     SERVER_NAME = env_str("SERVER_NAME")
+    # FEDERATION=1 makes the site a member of the fediverse (app.federation): its accounts and posts
+    # are served as ActivityPub actors and notes. It needs the public SERVER_NAME they are named by.
+    FEDERATION = env_bool("FEDERATION")
     # Where avatars come from: "identicon" (drawn and served by the app) or "gravatar" (www.gravatar.com).
     AVATAR_PROVIDER = env_str("AVATAR_PROVIDER", "identicon")
 

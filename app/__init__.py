@@ -18,6 +18,7 @@ from app import (
     cli,
     conversations,
     errors,
+    federation,
     feeds,
     main,
     media,
@@ -132,7 +133,8 @@ def register_services(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    """Mount the errors, auth, main, social, settings, moderation, feeds, avatars, media files and api blueprints."""
+    """Mount the blueprints: errors, auth, main, social, settings, moderation, feeds, federation (when
+    on), avatars, media files and api."""
     app.register_blueprint(errors.bp)
     app.register_blueprint(auth.bp, url_prefix="/auth")
     app.register_blueprint(main.bp)
@@ -141,6 +143,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(moderation_pages.bp)
     app.register_blueprint(boundaries.bp)
     app.register_blueprint(feeds.bp)
+    federation.init_app(app)  # its blueprint, only with FEDERATION on
     app.register_blueprint(avatars.bp)
     app.register_blueprint(media_files.bp)
     app.register_blueprint(api.bp, url_prefix="/api")

@@ -38,6 +38,7 @@ __all__ = [
     "mark_read",
     "post_body",
     "publish",
+    "render",
     "repost",
     "tag_page",
     "thread_head",

@@ -2,6 +2,7 @@
 
 from app.models import visibility
 from app.models.activity import GROUPED_KINDS, Activity, ActivityKind
+from app.models.federation import ActorKey
 from app.models.media import Media
 from app.models.message import Message
 from app.models.mixins import PaginatedAPIMixin, SearchableMixin
@@ -16,6 +17,7 @@ from app.models.types import UTCDateTime, utcnow
 from app.models.user import User, followers
 
 __all__ = [
+    "ActorKey",
     "AuditEntry",
     "Block",
     "Mute",

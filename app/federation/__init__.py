@@ -1,0 +1,33 @@
+"""Federation: Microblog as a member of the fediverse, over ActivityPub (off unless FEDERATION=1).
+
+With federation on, other servers (Mastodon, other Microblogs) find an account by WebFinger
+(`/.well-known/webfinger?resource=acct:name@host`), read it as an ActivityPub actor at its profile
+URL, and read its posts as notes at their thread URLs, its outbox and its followers and following
+collections (app.federation.routes; the documents are built in app.federation.documents). NodeInfo
+and host-meta describe the server. Each account signs with an RSA key pair made on first need,
+whose private half is sealed at rest under SECRET_KEY (app.federation.keys).
+
+Off, the default, the app has none of these routes. On, it needs SERVER_NAME, the public host
+every actor and note is named by (a start without one is refused).
+"""
+
+from flask import Flask
+
+from app.extensions import csrf
+from app.federation.documents import ACTIVITY_JSON
+from app.federation.keys import KeyUnusable, key_for, private_key, rotate
+from app.federation.routes import bp
+from config import ConfigError
+
+__all__ = ["ACTIVITY_JSON", "KeyUnusable", "init_app", "key_for", "private_key", "rotate"]
+
+
+def init_app(app: Flask) -> None:
+    """Mount the federation blueprint when FEDERATION is on; refuse to start without SERVER_NAME."""
+    if not app.config.get("FEDERATION"):
+        return
+    if not app.config.get("SERVER_NAME"):
+        raise ConfigError("FEDERATION=1 needs SERVER_NAME: the public host name accounts and posts are known by")
+    app.register_blueprint(bp)
+    # Servers deliver to the inbox without a CSRF token; what vouches for them is their signature.
+    csrf.exempt(bp)

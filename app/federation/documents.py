@@ -1,0 +1,260 @@
+"""The JSON other servers read: actors, notes, collections, WebFinger and NodeInfo documents.
+
+Every id is an absolute URL on this site's public origin (PREFERRED_URL_SCHEME and SERVER_NAME),
+whatever host a request came in by: an actor or a note keeps one name wherever it is fetched from.
+An account's actor is its profile URL and a post's note its thread URL, served as JSON to a client
+that asks for ActivityPub (app.federation.routes negotiates).
+
+Only what an anonymous reader of the site may see is published: nothing of a suspended account,
+no deleted post (a Tombstone), and none of the reader-specific filtering a page applies.
+"""
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app, url_for
+from markupsafe import Markup, escape
+
+from app import conversations, media
+from app.extensions import db
+from app.federation.keys import key_for
+from app.models import Mention, Post, PostTag, User, utcnow
+
+ACTIVITY_JSON = "application/activity+json"
+PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
+CONTEXT = ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"]
+NODEINFO_SCHEMA = "http://nodeinfo.diaspora.software/ns/schema/2.1"
+# Items in one page of an outbox, followers or following collection.
+PAGE_SIZE = 20
+
+
+def origin() -> str:
+    """The site's public origin, e.g. `https://social.example`."""
+    return f"{current_app.config['PREFERRED_URL_SCHEME']}://{current_app.config['SERVER_NAME']}"
+
+
+def absolute(endpoint: str, **values: Any) -> str:
+    """Return the absolute URL of `endpoint` on the public origin."""
+    return origin() + url_for(endpoint, **values)
+
+
+def actor_url(username: str) -> str:
+    return absolute("main.user", username=username)
+
+
+def note_url(post_id: int) -> str:
+    return absolute("social.thread", id=post_id)
+
+
+def handle(username: str) -> str:
+    """Return the account's address as other servers write it: `name@host`."""
+    return f"{username}@{current_app.config['SERVER_NAME']}"
+
+
+def timestamp(moment: datetime | None) -> str | None:
+    """ActivityStreams' form of a time: UTC, to the second, with a `Z`."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment is not None else None
+
+
+def actor(user: User) -> dict[str, Any]:
+    """Return `user` as a Person, with the public key servers check its signatures against."""
+    url = actor_url(user.username)
+    icon = user.avatar(400)
+    return {
+        "@context": CONTEXT,
+        "id": url,
+        "type": "Person",
+        "preferredUsername": user.username,
+        "name": user.username,
+        "summary": str(Markup("<p>{}</p>").format(user.about_me)) if user.about_me else "",
+        "url": url,
+        "published": timestamp(user.created_at),
+        "inbox": absolute("federation.inbox", username=user.username),
+        "outbox": absolute("federation.outbox", username=user.username),
+        "followers": absolute("federation.followers", username=user.username),
+        "following": absolute("federation.following", username=user.username),
+        "endpoints": {"sharedInbox": absolute("federation.shared_inbox")},
+        "manuallyApprovesFollowers": False,
+        "discoverable": True,
+        "icon": {"type": "Image", "url": origin() + icon if icon.startswith("/") else icon},
+        "publicKey": {"id": f"{url}#main-key", "owner": url, "publicKeyPem": key_for(user).public_key_pem},
+    }
+
+
+def notes(posts: list[Post]) -> dict[int, dict[str, Any]]:
+    """Return the Note of each post (none a repost), by post id, in four queries at most."""
+    mentions = _mentions_of(posts)
+    tags = _tags_of(posts)
+    images = media.images_of(posts)
+    return {
+        post.id: _note(post, mentions.get(post.id, []), tags.get(post.id, []), images.get(post.id, []))
+        for post in posts
+    }
+
+
+def note(post: Post) -> dict[str, Any]:
+    """Return one post as a Note, with the JSON-LD context of a document of its own."""
+    return {"@context": CONTEXT, **notes([post])[post.id]}
+
+
+def tombstone(post_id: int) -> dict[str, Any]:
+    """What stands for a deleted post."""
+    return {"@context": CONTEXT, "id": note_url(post_id), "type": "Tombstone"}
+
+
+def outbox_item(post: Post, shown: dict[int, dict[str, Any]]) -> dict[str, Any]:
+    """A post as its author's activity: Create of its Note, or Announce of the post a repost shares."""
+    author = actor_url(post.author.username)
+    addressing = {"to": [PUBLIC], "cc": [absolute("federation.followers", username=post.author.username)]}
+    if post.repost_of_id is not None:
+        announce_id = f"{note_url(post.repost_of_id)}/announces/{post.id}"
+        return {"id": announce_id, "type": "Announce", "actor": author, "published": timestamp(post.timestamp),
+                "object": note_url(post.repost_of_id), **addressing}  # fmt: skip
+    return {"id": f"{note_url(post.id)}/activity", "type": "Create", "actor": author,
+            "published": timestamp(post.timestamp), "object": shown[post.id], **addressing}  # fmt: skip
+
+
+def collection(url: str, total: int) -> dict[str, Any]:
+    """An OrderedCollection's first document: its size and a link to its first page."""
+    return {"@context": CONTEXT, "id": url, "type": "OrderedCollection", "totalItems": total, "first": f"{url}?page=1"}
+
+
+def collection_page(url: str, page: int, items: list, has_next: bool) -> dict[str, Any]:
+    """One page of an OrderedCollection (pages count from 1, newest items first)."""
+    document = {
+        "@context": CONTEXT,
+        "id": f"{url}?page={page}",
+        "type": "OrderedCollectionPage",
+        "partOf": url,
+        "orderedItems": items,
+    }
+    if page > 1:
+        document["prev"] = f"{url}?page={page - 1}"
+    if has_next:
+        document["next"] = f"{url}?page={page + 1}"
+    return document
+
+
+def webfinger(user: User) -> dict[str, Any]:
+    """Return the JRD that tells a server where `user`'s actor and profile page are."""
+    url = actor_url(user.username)
+    return {
+        "subject": f"acct:{handle(user.username)}",
+        "aliases": [url],
+        "links": [
+            {"rel": "self", "type": ACTIVITY_JSON, "href": url},
+            {"rel": "http://webfinger.net/rel/profile-page", "type": "text/html", "href": url},
+        ],
+    }
+
+
+def nodeinfo_links() -> dict[str, Any]:
+    return {"links": [{"rel": NODEINFO_SCHEMA, "href": absolute("federation.nodeinfo")}]}
+
+
+def nodeinfo(version: str, open_registrations: bool) -> dict[str, Any]:
+    """Return NodeInfo 2.1: the software, its protocol and the community's size, from the counters (one query)."""
+    active = User.suspended_at.is_(None)
+    month, half_year = utcnow() - timedelta(days=30), utcnow() - timedelta(days=180)
+    users, monthly, half_yearly, posts = db.session.execute(
+        sa.select(
+            sa.func.count(User.id),
+            sa.func.count(User.id).filter(User.last_seen >= month),
+            sa.func.count(User.id).filter(User.last_seen >= half_year),
+            sa.func.coalesce(sa.func.sum(User.posts_counter), 0),
+        ).where(active)
+    ).one()
+    return {
+        "version": "2.1",
+        "software": {"name": "microblog", "version": version},
+        "protocols": ["activitypub"],
+        "services": {"inbound": [], "outbound": ["atom1.0"]},
+        "openRegistrations": open_registrations,
+        "usage": {
+            "users": {"total": users, "activeMonth": monthly, "activeHalfyear": half_yearly},
+            "localPosts": int(posts),
+        },
+        "metadata": {"nodeName": current_app.config["SERVER_NAME"]},
+    }
+
+
+def host_meta() -> str:
+    """Return the XRD document that points older clients at WebFinger."""
+    template = escape(absolute("federation.webfinger") + "?resource={uri}")
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<XRD xmlns="http://docs.oasis-open.org/ns/xri/xrd-1.0">\n'
+        f'  <Link rel="lrdd" type="application/jrd+json" template="{template}"/>\n'
+        "</XRD>\n"
+    )
+
+
+def _note(post: Post, mentions: list[tuple[str, str]], tags: list[str], images: list) -> dict[str, Any]:
+    author = post.author.username
+    names = dict(mentions)  # as written (lower-cased) -> current username
+    content = str(conversations.render(post.body, names, actor_url, lambda tag: absolute("social.tag", tag=tag)))
+    document = {
+        "id": note_url(post.id),
+        "type": "Note",
+        "attributedTo": actor_url(author),
+        "content": f"<p>{content}</p>",
+        "published": timestamp(post.timestamp),
+        "url": note_url(post.id),
+        "to": [PUBLIC],
+        "cc": [absolute("federation.followers", username=author)],
+        "inReplyTo": note_url(post.in_reply_to_id) if post.in_reply_to_id is not None else None,
+        "sensitive": False,
+        "tag": [
+            {"type": "Mention", "href": actor_url(username), "name": f"@{handle(username)}"} for _, username in mentions
+        ]
+        + [{"type": "Hashtag", "href": absolute("social.tag", tag=tag), "name": f"#{tag}"} for tag in tags],
+        "attachment": [
+            {
+                "type": "Document",
+                "mediaType": image.content_type,
+                "url": media.url(image, "original", external=False),
+                "name": image.alt_text,
+                "width": image.width,
+                "height": image.height,
+            }  # fmt: skip
+            for image in images
+        ],
+    }
+    for item in document["attachment"]:
+        item["url"] = origin() + item["url"]
+    if post.language:
+        document["contentMap"] = {post.language: document["content"]}
+    return document
+
+
+def _mentions_of(posts: Iterable[Post]) -> dict[int, list[tuple[str, str]]]:
+    """The known users each post names, as (name as written, current username), in one query."""
+    ids = [post.id for post in posts]
+    found: dict[int, list[tuple[str, str]]] = {}
+    if ids:
+        rows = db.session.execute(
+            sa.select(Mention.post_id, Mention.name, User.username)
+            .join(User, User.id == Mention.user_id)
+            .where(Mention.post_id.in_(ids))
+            .order_by(Mention.post_id, Mention.name)
+        )
+        for post_id, name, username in rows:
+            found.setdefault(post_id, []).append((name, username))
+    return found
+
+
+def _tags_of(posts: Iterable[Post]) -> dict[int, list[str]]:
+    """Each post's hashtags, canonical, in one query."""
+    ids = [post.id for post in posts]
+    found: dict[int, list[str]] = {}
+    if ids:
+        rows = db.session.execute(
+            sa.select(PostTag.post_id, PostTag.tag)
+            .where(PostTag.post_id.in_(ids))
+            .order_by(PostTag.post_id, PostTag.tag)
+        )
+        for post_id, tag in rows:
+            found.setdefault(post_id, []).append(tag)
+    return found

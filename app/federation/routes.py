@@ -1,0 +1,225 @@
+"""The federation blueprint: discovery, actors and notes by content negotiation, and collections.
+
+Registered only with FEDERATION on (app.federation.init_app). A profile URL (`/user/<name>`) and
+a thread URL (`/post/<id>`) answer ActivityPub JSON to a client that asks for it in `Accept`
+(Mastodon asks for `application/activity+json`), and the site's page to everyone else; both
+answers say `Vary: Accept`, so a cache keeps them apart.
+"""
+
+import json
+import re
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, current_app, request
+from werkzeug.http import HTTP_STATUS_CODES
+
+from app.extensions import db
+from app.federation import documents
+from app.federation.documents import ACTIVITY_JSON
+from app.models import Post, User, followers
+from app.validators import is_valid_id, is_valid_username
+from config import VERSION
+
+bp = Blueprint("federation", __name__)
+
+# What Accept values ask for ActivityPub rather than a page.
+ACTIVITYPUB_TYPES = ("application/activity+json", "application/ld+json")
+# The views that answer ActivityPub to a client asking for it.
+NEGOTIATED = frozenset({"main.user", "social.thread"})
+# The deepest page of a collection served: beyond it, a crawler is told no.
+MAX_PAGE = 500
+_ACCT = re.compile(r"acct:@?(?P<name>[^@\s]+)@(?P<host>[^@\s]+)")
+
+
+def wants_activitypub() -> bool:
+    """Whether the client prefers ActivityPub JSON to HTML."""
+    accept = request.accept_mimetypes
+    best = accept.best_match(["text/html", *ACTIVITYPUB_TYPES])
+    return best in ACTIVITYPUB_TYPES and accept[best] > accept["text/html"]
+
+
+@bp.before_app_request
+def negotiate():
+    """Answer a profile or thread URL with its actor or note when the client asks for ActivityPub."""
+    if request.endpoint not in NEGOTIATED or request.method not in ("GET", "HEAD") or not wants_activitypub():
+        return None
+    if request.endpoint == "main.user":
+        return _activity(documents.actor(_local_user_or_404(request.view_args["username"])))
+    return _note_response(request.view_args["id"])
+
+
+@bp.after_app_request
+def vary_on_accept(response: Response) -> Response:
+    if request.endpoint in NEGOTIATED:
+        response.vary.add("Accept")
+    return response
+
+
+@bp.route("/.well-known/webfinger")
+def webfinger():
+    """Answer `?resource=acct:name@host` (or an actor's URL) with where that account's actor is."""
+    name = _account_named_by(request.args.get("resource", "").strip())
+    response = _json(documents.webfinger(_local_user_or_404(name)), "application/jrd+json")
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@bp.route("/.well-known/nodeinfo")
+def nodeinfo_links():
+    return _json(documents.nodeinfo_links(), "application/json")
+
+
+@bp.route("/nodeinfo/2.1")
+def nodeinfo():
+    document = documents.nodeinfo(VERSION, open_registrations=True)
+    profile = f'application/json; profile="{documents.NODEINFO_SCHEMA}#"'
+    return _json(document, profile)
+
+
+@bp.route("/.well-known/host-meta")
+def host_meta():
+    return Response(documents.host_meta(), mimetype="application/xrd+xml")
+
+
+@bp.route("/user/<username>/outbox")
+def outbox(username: str):
+    """The account's public posts and reposts, newest first, as Create and Announce activities."""
+    user = _local_user_or_404(username)
+    url = documents.absolute("federation.outbox", username=user.username)
+    page = _page_number()
+    if page is None:
+        return _activity(documents.collection(url, user.posts_counter or 0))
+    query = Post.newest_first(user.posts.select().where(Post.visible_to(None)))
+    posts = list(db.session.scalars(query.limit(documents.PAGE_SIZE + 1).offset((page - 1) * documents.PAGE_SIZE)))
+    has_next = len(posts) > documents.PAGE_SIZE
+    posts = posts[: documents.PAGE_SIZE]
+    shown = documents.notes([post for post in posts if post.repost_of_id is None])
+    items = [documents.outbox_item(post, shown) for post in posts]
+    return _activity(documents.collection_page(url, page, items, has_next))
+
+
+@bp.route("/user/<username>/followers", endpoint="followers")
+def followers_collection(username: str):
+    """The local accounts that follow this one."""
+    user = _local_user_or_404(username)
+    follower, followed = followers.c.follower_id, followers.c.followed_id
+    return _people(user, "federation.followers", followed, follower, user.followers_counter)
+
+
+@bp.route("/user/<username>/following", endpoint="following")
+def following_collection(username: str):
+    """The local accounts this one follows."""
+    user = _local_user_or_404(username)
+    follower, followed = followers.c.follower_id, followers.c.followed_id
+    return _people(user, "federation.following", follower, followed, user.following_counter)
+
+
+@bp.route("/user/<username>/inbox", methods=["POST"])
+def inbox(username: str):
+    _local_user_or_404(username)
+    return _inbox_not_open()
+
+
+@bp.route("/inbox", methods=["POST"])
+def shared_inbox():
+    return _inbox_not_open()
+
+
+class _Refusal(Exception):
+    """An answer of `status` with a JSON error, raised from a helper."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+@bp.app_errorhandler(_Refusal)
+def refused(error: _Refusal):
+    # App-wide: `negotiate` raises it for the main and social blueprints' URLs too.
+    return _error(error.status, error.message)
+
+
+def _note_response(post_id: int) -> Response:
+    post = db.session.get(Post, post_id) if is_valid_id(post_id) else None
+    if post is not None and post.is_deleted:
+        return _activity(documents.tombstone(post_id), status=410)
+    visible = (
+        post is not None
+        and post.repost_of_id is None
+        and db.session.scalar(sa.select(sa.literal(True)).where(Post.id == post.id, Post.visible_to(None)))
+    )
+    if not visible:
+        raise _Refusal(404, "no such post")
+    return _activity(documents.note(post))
+
+
+def _people(user: User, endpoint: str, own_column, other_column, total: int) -> Response:
+    """A followers or following collection: actor URLs of local accounts, most recent id first."""
+    url = documents.absolute(endpoint, username=user.username)
+    page = _page_number()
+    if page is None:
+        return _activity(documents.collection(url, total or 0))
+    query = (
+        sa.select(User.username)
+        .join(followers, other_column == User.id)
+        .where(own_column == user.id, User.suspended_at.is_(None))
+        .order_by(User.id.desc())
+        .limit(documents.PAGE_SIZE + 1)
+        .offset((page - 1) * documents.PAGE_SIZE)
+    )
+    names = list(db.session.scalars(query))
+    items = [documents.actor_url(name) for name in names[: documents.PAGE_SIZE]]
+    return _activity(documents.collection_page(url, page, items, len(names) > documents.PAGE_SIZE))
+
+
+def _account_named_by(resource: str) -> str:
+    """The username `resource` names: `acct:name@host` or an actor's URL; 400 when it is neither.
+
+    An account on another host is answered 404, as any account this server does not have.
+    """
+    found = _ACCT.fullmatch(resource)
+    if found:
+        return found["name"] if found["host"].lower() == current_app.config["SERVER_NAME"].lower() else ""
+    prefix = documents.actor_url("")
+    name = resource[len(prefix) :]
+    if not resource.lower().startswith(prefix.lower()) or not name or "/" in name:
+        raise _Refusal(400, "resource must be acct:name@host or the URL of an actor")
+    return name
+
+
+def _local_user_or_404(username: str) -> User:
+    user = db.session.scalar(User.by_username(username)) if is_valid_username(username) else None
+    if user is None or user.is_suspended:
+        raise _Refusal(404, "no such account")
+    return user
+
+
+def _page_number() -> int | None:
+    """The `page` asked for (None: the collection itself); 400 for one that is not 1 to MAX_PAGE."""
+    raw = request.args.get("page")
+    if raw is None:
+        return None
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
+        raise _Refusal(400, f"page must be a whole number from 1 to {MAX_PAGE}")
+    return int(raw)
+
+
+def _inbox_not_open() -> Response:
+    # Delivered activities are refused until the inbox checks signatures: a sender retries later.
+    response = _error(501, "this server does not take deliveries yet")
+    response.headers["Retry-After"] = "3600"
+    return response
+
+
+def _activity(document: dict[str, Any], status: int = 200) -> Response:
+    return _json(document, ACTIVITY_JSON, status)
+
+
+def _json(document: dict[str, Any], content_type: str, status: int = 200) -> Response:
+    return Response(json.dumps(document, ensure_ascii=False), status=status, content_type=content_type)
+
+
+def _error(status: int, message: str) -> Response:
+    body = {"error": HTTP_STATUS_CODES.get(status, "Error"), "message": message}
+    return _json(body, "application/json", status)
