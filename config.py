@@ -138,6 +138,10 @@ class Config:
     # FEDERATION=1 makes the site a member of the fediverse (app.federation): its accounts and posts
     # are served as ActivityPub actors and notes. It needs the public SERVER_NAME they are named by.
     FEDERATION = env_bool("FEDERATION")
+    # Deliveries one remote address may make to the inboxes.
+    FEDERATION_INBOX_LIMIT = env_str("FEDERATION_INBOX_LIMIT", "300 per minute")
+    # Fetch and deliver to peers on private or loopback addresses too (a private network, or tests).
+    FEDERATION_ALLOW_PRIVATE_PEERS = env_bool("FEDERATION_ALLOW_PRIVATE_PEERS")
     # Where avatars come from: "identicon" (drawn and served by the app) or "gravatar" (www.gravatar.com).
     AVATAR_PROVIDER = env_str("AVATAR_PROVIDER", "identicon")
 

@@ -14,12 +14,13 @@ every actor and note is named by (a start without one is refused).
 from flask import Flask
 
 from app.extensions import csrf
+from app.federation.delivery import deliver_activity
 from app.federation.documents import ACTIVITY_JSON
 from app.federation.keys import KeyUnusable, key_for, private_key, rotate
 from app.federation.routes import bp
 from config import ConfigError
 
-__all__ = ["ACTIVITY_JSON", "KeyUnusable", "init_app", "key_for", "private_key", "rotate"]
+__all__ = ["ACTIVITY_JSON", "KeyUnusable", "deliver_activity", "init_app", "key_for", "private_key", "rotate"]
 
 
 def init_app(app: Flask) -> None:

@@ -37,7 +37,8 @@ def origin() -> str:
 
 def absolute(endpoint: str, **values: Any) -> str:
     """Return the absolute URL of `endpoint` on the public origin."""
-    return origin() + url_for(endpoint, **values)
+    # The path alone, in a request or not (outside one, url_for would add the host itself).
+    return origin() + url_for(endpoint, _external=False, **values)
 
 
 def actor_url(username: str) -> str:

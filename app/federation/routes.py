@@ -14,9 +14,11 @@ import sqlalchemy as sa
 from flask import Blueprint, Response, current_app, request
 from werkzeug.http import HTTP_STATUS_CODES
 
-from app.extensions import db
+from app.extensions import db, limiter
 from app.federation import documents
+from app.federation import inbox as federation_inbox
 from app.federation.documents import ACTIVITY_JSON
+from app.federation.inbox import Refused
 from app.models import Post, User, followers
 from app.validators import is_valid_id, is_valid_username
 from config import VERSION
@@ -115,27 +117,27 @@ def following_collection(username: str):
     return _people(user, "federation.following", follower, followed, user.following_counter)
 
 
+def inbox_limit() -> str:
+    """Deliveries one remote address may make (FEDERATION_INBOX_LIMIT)."""
+    return current_app.config["FEDERATION_INBOX_LIMIT"]
+
+
 @bp.route("/user/<username>/inbox", methods=["POST"])
+@limiter.limit(inbox_limit)
 def inbox(username: str):
-    _local_user_or_404(username)
-    return _inbox_not_open()
+    """Take a delivery addressed to one account: 202 once applied (or seen before), else a JSON error."""
+    return _receive(_local_user_or_404(username))
 
 
 @bp.route("/inbox", methods=["POST"])
+@limiter.limit(inbox_limit)
 def shared_inbox():
-    return _inbox_not_open()
+    """Take a delivery for the whole server (Mastodon's shared inbox)."""
+    return _receive(None)
 
 
-class _Refusal(Exception):
-    """An answer of `status` with a JSON error, raised from a helper."""
-
-    def __init__(self, status: int, message: str):
-        super().__init__(message)
-        self.status, self.message = status, message
-
-
-@bp.app_errorhandler(_Refusal)
-def refused(error: _Refusal):
+@bp.app_errorhandler(Refused)
+def refused(error: Refused):
     # App-wide: `negotiate` raises it for the main and social blueprints' URLs too.
     return _error(error.status, error.message)
 
@@ -150,7 +152,7 @@ def _note_response(post_id: int) -> Response:
         and db.session.scalar(sa.select(sa.literal(True)).where(Post.id == post.id, Post.visible_to(None)))
     )
     if not visible:
-        raise _Refusal(404, "no such post")
+        raise Refused(404, "no such post")
     return _activity(documents.note(post))
 
 
@@ -184,14 +186,14 @@ def _account_named_by(resource: str) -> str:
     prefix = documents.actor_url("")
     name = resource[len(prefix) :]
     if not resource.lower().startswith(prefix.lower()) or not name or "/" in name:
-        raise _Refusal(400, "resource must be acct:name@host or the URL of an actor")
+        raise Refused(400, "resource must be acct:name@host or the URL of an actor")
     return name
 
 
 def _local_user_or_404(username: str) -> User:
     user = db.session.scalar(User.by_username(username)) if is_valid_username(username) else None
     if user is None or user.is_suspended:
-        raise _Refusal(404, "no such account")
+        raise Refused(404, "no such account")
     return user
 
 
@@ -201,15 +203,13 @@ def _page_number() -> int | None:
     if raw is None:
         return None
     if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
-        raise _Refusal(400, f"page must be a whole number from 1 to {MAX_PAGE}")
+        raise Refused(400, f"page must be a whole number from 1 to {MAX_PAGE}")
     return int(raw)
 
 
-def _inbox_not_open() -> Response:
-    # Delivered activities are refused until the inbox checks signatures: a sender retries later.
-    response = _error(501, "this server does not take deliveries yet")
-    response.headers["Retry-After"] = "3600"
-    return response
+def _receive(addressee: User | None) -> Response:
+    federation_inbox.receive(request, addressee)  # a Refused is answered by `refused`
+    return Response(status=202)
 
 
 def _activity(document: dict[str, Any], status: int = 200) -> Response:

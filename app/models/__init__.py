@@ -2,7 +2,7 @@
 
 from app.models import visibility
 from app.models.activity import GROUPED_KINDS, Activity, ActivityKind
-from app.models.federation import ActorKey
+from app.models.federation import ActorKey, ReceivedActivity, RemoteActor, RemoteFollower
 from app.models.media import Media
 from app.models.message import Message
 from app.models.mixins import PaginatedAPIMixin, SearchableMixin
@@ -35,6 +35,9 @@ __all__ = [
     "PostTag",
     "Media",
     "Message",
+    "ReceivedActivity",
+    "RemoteActor",
+    "RemoteFollower",
     "Notification",
     "PaginatedAPIMixin",
     "Post",

@@ -1,6 +1,7 @@
-"""What federation (app.federation) keeps about local accounts: the key pair each one signs with."""
+"""What federation (app.federation) keeps: local accounts' key pairs, remote actors, who follows from afar."""
 
 from datetime import datetime
+from typing import Optional
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -22,3 +23,44 @@ class ActorKey(db.Model):
     public_key_pem: so.Mapped[str] = so.mapped_column(sa.Text)
     private_key_sealed: so.Mapped[str] = so.mapped_column(sa.Text)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+
+class RemoteActor(db.Model):
+    """An account on another server, as its actor document said when it was last fetched.
+
+    Kept so that its key is fetched once (to check its signatures) and its inbox known (to deliver
+    to it); `key_id` is the URL its signatures name (`keyId`), usually the actor's URL with `#main-key`.
+    """
+
+    __tablename__ = "remote_actor"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    uri: so.Mapped[str] = so.mapped_column(sa.String(512), unique=True)
+    key_id: so.Mapped[str] = so.mapped_column(sa.String(512), unique=True)
+    public_key_pem: so.Mapped[str] = so.mapped_column(sa.Text)
+    domain: so.Mapped[str] = so.mapped_column(sa.String(255), index=True)
+    username: so.Mapped[str] = so.mapped_column(sa.String(64))
+    inbox: so.Mapped[str] = so.mapped_column(sa.String(512))
+    shared_inbox: so.Mapped[Optional[str]] = so.mapped_column(sa.String(512))
+    fetched_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+
+class RemoteFollower(db.Model):
+    """A remote actor follows a local account; `follow_uri` is the id of the Follow it sent (Undo names it)."""
+
+    __tablename__ = "remote_follower"
+    __table_args__ = (sa.Index("ix_remote_follower_actor_id", "actor_id"),)
+
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
+    actor_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("remote_actor.id", ondelete="CASCADE"), primary_key=True)
+    follow_uri: so.Mapped[str] = so.mapped_column(sa.String(512))
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+
+class ReceivedActivity(db.Model):
+    """The id of an activity the inbox took: the same activity delivered again changes nothing."""
+
+    __tablename__ = "received_activity"
+
+    uri: so.Mapped[str] = so.mapped_column(sa.String(512), primary_key=True)
+    received_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, index=True)

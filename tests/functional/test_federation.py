@@ -292,14 +292,6 @@ def test_a_collection_page_out_of_range_is_a_400(client, alice, page):
     assert "page" in response.get_json()["message"]
 
 
-def test_the_inbox_refuses_deliveries_it_cannot_check_yet(client, alice):
-    for path in ("/inbox", "/user/Alice/inbox"):
-        response = client.post(path, json={"type": "Follow"}, headers={"Content-Type": "application/activity+json"})
-        assert response.status_code == 501
-        assert response.headers["Retry-After"]
-        assert response.get_json()["error"]
-
-
 # Off by default
 
 

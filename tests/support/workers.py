@@ -28,9 +28,17 @@ def worker_env(app) -> dict:
 
 
 def start_worker(
-    app, log_path: Path, burst: bool = True, app_worker: bool = False, scheduler: bool = False
+    app,
+    log_path: Path,
+    burst: bool = True,
+    app_worker: bool = False,
+    scheduler: bool = False,
+    extra_env: dict | None = None,
 ) -> subprocess.Popen:
-    """Start `rq worker` as a user would, from the project root; its output goes to `log_path`."""
+    """Start `rq worker` as a user would, from the project root; its output goes to `log_path`.
+
+    `extra_env` adds settings of the app's that the worker needs too (say, federation's).
+    """
     command = [RQ, "worker", "microblog-tasks", "-u", app.config["REDIS_URL"]]
     if app_worker:
         command += ["-w", "app.tasks.worker.AppWorker"]
@@ -40,7 +48,12 @@ def start_worker(
         command.append("--burst")
     with open(log_path, "w") as log:
         return subprocess.Popen(
-            command, cwd=ROOT, env=worker_env(app), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            command,
+            cwd=ROOT,
+            env=worker_env(app) | (extra_env or {}),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
 
 

@@ -1,0 +1,160 @@
+"""The inbox: what other servers deliver, checked before anything changes, then applied once.
+
+Each delivery must be signed (app.federation.signatures) with the key of the actor it says sent
+it; the key is fetched from the actor the first time and kept (app.federation.remote), and fetched
+again once when a signature fails against the kept one (the actor may have a new key). An activity
+whose id was taken before changes nothing. What this server does not act on yet is taken and
+dropped, as servers drop what concerns nobody here.
+
+Acted on: Follow of a local account (recorded, answered with an Accept delivered in the
+background) and Undo of such a Follow.
+"""
+
+import hashlib
+import json
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Request, current_app
+
+from app.extensions import db
+from app.federation import documents, remote
+from app.federation.delivery import deliver_later
+from app.federation.signatures import SignatureError, verify
+from app.models import ReceivedActivity, RemoteActor, RemoteFollower, User
+
+# The largest delivery taken: a note with its tags and attachments is a few kilobytes.
+MAX_INBOX_BYTES = 256 * 1024
+MAX_URI = 512
+
+
+class Refused(Exception):
+    """A request of another server answered `status` with a JSON `message`, with nothing changed."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+def receive(request: Request, addressee: User | None) -> None:
+    """Check and apply one delivery to `addressee`'s inbox (None: the shared inbox); raise Refused."""
+    if request.content_length is not None and request.content_length > MAX_INBOX_BYTES:
+        raise Refused(413, f"a delivery is at most {MAX_INBOX_BYTES} bytes")
+    body = request.get_data(cache=False)
+    if len(body) > MAX_INBOX_BYTES:
+        raise Refused(413, f"a delivery is at most {MAX_INBOX_BYTES} bytes")
+    sender = _signed_sender(request, body)
+    activity = _activity(body)
+    if activity.get("actor") != sender.uri:
+        raise Refused(401, "the activity is signed by another actor than its own")
+    activity_id = activity["id"]
+    if db.session.get(ReceivedActivity, activity_id) is not None:
+        return  # delivered before: already applied
+    db.session.add(ReceivedActivity(uri=activity_id))
+    replies = _apply(activity, sender)
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:
+        db.session.rollback()  # the same activity, delivered twice at once: the other one applied it
+        return
+    for local_sender, inbox, reply in replies:
+        deliver_later(local_sender, inbox, reply)
+
+
+def _signed_sender(request: Request, body: bytes) -> RemoteActor:
+    """Return the remote actor whose valid signature the request carries; Refused (401) otherwise."""
+    found: dict[str, RemoteActor] = {}
+
+    def public_key_for(key_id: str, refresh: bool = False) -> str:
+        if len(key_id) > MAX_URI:
+            raise SignatureError("the keyId is too long")
+        try:
+            found["actor"] = remote.actor_for_key(key_id, refresh=refresh)
+        except remote.FetchFailed as error:
+            raise SignatureError(f"the key could not be had: {error}") from error
+        return found["actor"].public_key_pem
+
+    target = request.full_path if request.query_string else request.path
+    try:
+        try:
+            verify(request.method, target, request.headers, body, public_key_for)
+        except SignatureError as error:
+            if "actor" not in found or "does not match" not in str(error):
+                raise
+            # The kept key may be an old one: fetch the actor's current key, and try once more.
+            verify(request.method, target, request.headers, body, lambda key_id: public_key_for(key_id, True))
+    except SignatureError as error:
+        db.session.rollback()  # nothing fetched for a refused delivery is kept
+        raise Refused(401, f"signature refused: {error}") from error
+    if request.headers.get("Host", "").lower() != current_app.config["SERVER_NAME"].lower():
+        # Signed for another server: a delivery captured there and replayed here.
+        db.session.rollback()
+        raise Refused(401, "signature refused: it was made for another host")
+    return found["actor"]
+
+
+def _activity(body: bytes) -> dict[str, Any]:
+    try:
+        activity = json.loads(body)
+    except ValueError as error:
+        raise Refused(400, "the body is not JSON") from error
+    if not isinstance(activity, dict) or not isinstance(activity.get("type"), str):
+        raise Refused(400, "the body is not an activity")
+    if not isinstance(activity.get("id"), str) or not 0 < len(activity["id"]) <= MAX_URI:
+        raise Refused(400, "the activity has no usable id")
+    return activity
+
+
+def _apply(activity: dict[str, Any], sender: RemoteActor) -> list[tuple[User, str, dict[str, Any]]]:
+    """Apply the activity (the caller commits); return the replies to deliver once it is committed."""
+    kind = activity["type"]
+    if kind == "Follow":
+        return [_follow(activity, sender)]
+    if kind == "Undo":
+        undone = activity.get("object")
+        if isinstance(undone, dict) and undone.get("type") == "Follow":
+            _unfollow(undone, sender)
+        elif isinstance(undone, str):  # the Follow named by its id alone
+            db.session.execute(
+                sa.delete(RemoteFollower).where(
+                    RemoteFollower.actor_id == sender.id, RemoteFollower.follow_uri == undone
+                )
+            )
+    return []
+
+
+def _follow(activity: dict[str, Any], sender: RemoteActor) -> tuple[User, str, dict[str, Any]]:
+    followed = _local_user(activity.get("object"))
+    if followed is None:
+        raise Refused(404, "the Follow names no account of this server")
+    exists = db.session.get(RemoteFollower, (followed.id, sender.id))
+    if exists is None:
+        db.session.add(RemoteFollower(user_id=followed.id, actor_id=sender.id, follow_uri=activity["id"]))
+    actor = documents.actor_url(followed.username)
+    accept = {
+        "@context": documents.CONTEXT[0],
+        "id": f"{actor}#accepts/{hashlib.sha256(activity['id'].encode()).hexdigest()[:24]}",
+        "type": "Accept",
+        "actor": actor,
+        "object": {key: activity[key] for key in ("id", "type", "actor", "object") if key in activity},
+    }
+    return followed, sender.inbox, accept
+
+
+def _unfollow(follow: dict[str, Any], sender: RemoteActor) -> None:
+    if follow.get("actor") != sender.uri:
+        raise Refused(403, "an actor may only undo its own Follow")
+    followed = _local_user(follow.get("object"))
+    if followed is not None:
+        db.session.execute(
+            sa.delete(RemoteFollower).where(RemoteFollower.user_id == followed.id, RemoteFollower.actor_id == sender.id)
+        )
+
+
+def _local_user(uri: Any) -> User | None:
+    """The local account an actor URL names, if it is one of this server's and not suspended."""
+    prefix = documents.actor_url("")
+    if not isinstance(uri, str) or not uri.startswith(prefix) or "/" in uri[len(prefix) :]:
+        return None
+    user = db.session.scalar(User.by_username(uri[len(prefix) :]))
+    return None if user is None or user.is_suspended else user
