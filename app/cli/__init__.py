@@ -1,7 +1,8 @@
-"""Command-line tools: `flask translate`, `user`, `tasks`, `search`, `media` and `seed`."""
+"""Command-line tools: `flask translate`, `user`, `tasks`, `search`, `media`, `federation` and `seed`."""
 
 from flask import Flask
 
+from app.cli.federation import federation_cli
 from app.cli.media import media_cli
 from app.cli.search import search_cli
 from app.cli.seed import seed_command
@@ -17,4 +18,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(tasks_cli)
     app.cli.add_command(search_cli)
     app.cli.add_command(media_cli)
+    app.cli.add_command(federation_cli)
     app.cli.add_command(seed_command)

@@ -7,6 +7,10 @@ collections (app.federation.routes; the documents are built in app.federation.do
 and host-meta describe the server. Each account signs with an RSA key pair made on first need,
 whose private half is sealed at rest under SECRET_KEY (app.federation.keys).
 
+The inboxes take signed deliveries (app.federation.inbox, .signatures, .remote); what local
+accounts publish is delivered to their remote followers by background jobs (app.federation.fanout,
+.delivery).
+
 Off, the default, the app has none of these routes. On, it needs SERVER_NAME, the public host
 every actor and note is named by (a start without one is refused).
 """
@@ -14,13 +18,30 @@ every actor and note is named by (a start without one is refused).
 from flask import Flask
 
 from app.extensions import csrf
+from app.federation import (
+    domains,
+    fanout,
+    pages,  # noqa: F401  (its views join the blueprint, as the tutorial's routes do)
+    routes,
+)
 from app.federation.delivery import deliver_activity
 from app.federation.documents import ACTIVITY_JSON
+from app.federation.fanout import fan_out
 from app.federation.keys import KeyUnusable, key_for, private_key, rotate
 from app.federation.routes import bp
 from config import ConfigError
 
-__all__ = ["ACTIVITY_JSON", "KeyUnusable", "deliver_activity", "init_app", "key_for", "private_key", "rotate"]
+__all__ = [
+    "ACTIVITY_JSON",
+    "KeyUnusable",
+    "deliver_activity",
+    "domains",
+    "fan_out",
+    "init_app",
+    "key_for",
+    "private_key",
+    "rotate",
+]
 
 
 def init_app(app: Flask) -> None:
@@ -30,5 +51,8 @@ def init_app(app: Flask) -> None:
     if not app.config.get("SERVER_NAME"):
         raise ConfigError("FEDERATION=1 needs SERVER_NAME: the public host name accounts and posts are known by")
     app.register_blueprint(bp)
-    # Servers deliver to the inbox without a CSRF token; what vouches for them is their signature.
-    csrf.exempt(bp)
+    fanout.install()
+    # Servers deliver to the inboxes without a CSRF token: what vouches for them is their signature.
+    # The blueprint's site pages (the domain blocks) keep their protection.
+    for view in (routes.inbox, routes.shared_inbox):
+        csrf.exempt(view)

@@ -14,7 +14,7 @@ import requests
 from flask import Flask, current_app
 
 from app.extensions import db
-from app.federation import keys, remote
+from app.federation import domains, keys, remote
 from app.federation.documents import ACTIVITY_JSON, actor_url
 from app.federation.signatures import sign
 from app.models import User
@@ -51,6 +51,8 @@ def deliver_activity(sender_id: int, inbox: str, activity: dict[str, Any]) -> No
     sender = db.session.get(User, sender_id)
     if sender is None or sender.is_suspended:
         return  # the account is gone: nothing to say in its name
+    if domains.blocked(remote.host_of(inbox)):
+        return  # blocked since the delivery was queued
     key = keys.key_for(sender)
     body = json.dumps(activity).encode("utf-8")
     headers = sign("POST", inbox, body, f"{actor_url(sender.username)}#main-key", keys.private_key(key))

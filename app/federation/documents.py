@@ -117,6 +117,19 @@ def outbox_item(post: Post, shown: dict[int, dict[str, Any]]) -> dict[str, Any]:
             "published": timestamp(post.timestamp), "object": shown[post.id], **addressing}  # fmt: skip
 
 
+def delete_of(post_id: int, username: str) -> dict[str, Any]:
+    """The activity that tells followers a post of `username`'s is gone."""
+    return {
+        "@context": CONTEXT,
+        "id": f"{note_url(post_id)}#delete",
+        "type": "Delete",
+        "actor": actor_url(username),
+        "object": {"id": note_url(post_id), "type": "Tombstone"},
+        "to": [PUBLIC],
+        "cc": [absolute("federation.followers", username=username)],
+    }
+
+
 def collection(url: str, total: int) -> dict[str, Any]:
     """An OrderedCollection's first document: its size and a link to its first page."""
     return {"@context": CONTEXT, "id": url, "type": "OrderedCollection", "totalItems": total, "first": f"{url}?page=1"}

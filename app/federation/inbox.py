@@ -7,7 +7,9 @@ whose id was taken before changes nothing. What this server does not act on yet 
 dropped, as servers drop what concerns nobody here.
 
 Acted on: Follow of a local account (recorded, answered with an Accept delivered in the
-background) and Undo of such a Follow.
+background), Undo of such a Follow, Delete of the sender's own account (forgotten, with its
+follows; one never known costs no fetch) and Update of it (fetched again). A server whose domain
+is blocked is refused before anything is fetched.
 """
 
 import hashlib
@@ -18,9 +20,9 @@ import sqlalchemy as sa
 from flask import Request, current_app
 
 from app.extensions import db
-from app.federation import documents, remote
+from app.federation import documents, domains, remote
 from app.federation.delivery import deliver_later
-from app.federation.signatures import SignatureError, verify
+from app.federation.signatures import SignatureError, parse, verify
 from app.models import ReceivedActivity, RemoteActor, RemoteFollower, User
 
 # The largest delivery taken: a note with its tags and attachments is a few kilobytes.
@@ -43,8 +45,13 @@ def receive(request: Request, addressee: User | None) -> None:
     body = request.get_data(cache=False)
     if len(body) > MAX_INBOX_BYTES:
         raise Refused(413, f"a delivery is at most {MAX_INBOX_BYTES} bytes")
-    sender = _signed_sender(request, body)
     activity = _activity(body)
+    claimed_key = _claimed_key_id(request)
+    if domains.blocked(remote.host_of(claimed_key), remote.host_of(str(activity.get("actor", "")))):
+        raise Refused(403, "this server does not federate with yours")
+    if _is_self_delete(activity) and not _known_key(claimed_key):
+        return  # an account we never knew was deleted: nothing to fetch, nothing to remove
+    sender = _signed_sender(request, body)
     if activity.get("actor") != sender.uri:
         raise Refused(401, "the activity is signed by another actor than its own")
     activity_id = activity["id"]
@@ -93,10 +100,31 @@ def _signed_sender(request: Request, body: bytes) -> RemoteActor:
     return found["actor"]
 
 
+def _claimed_key_id(request: Request) -> str:
+    """The keyId the request's signature names (unchecked yet); 401 when it is not signed at all."""
+    value = request.headers.get("Signature") or request.headers.get("Authorization")
+    if not value:
+        raise Refused(401, "signature refused: the request is not signed")
+    try:
+        return parse(value).key_id
+    except SignatureError as error:
+        raise Refused(401, f"signature refused: {error}") from error
+
+
+def _is_self_delete(activity: dict[str, Any]) -> bool:
+    deleted = activity.get("object")
+    deleted = deleted.get("id") if isinstance(deleted, dict) else deleted
+    return activity["type"] == "Delete" and deleted == activity.get("actor")
+
+
+def _known_key(key_id: str) -> bool:
+    return db.session.scalar(sa.select(RemoteActor.id).where(RemoteActor.key_id == key_id)) is not None
+
+
 def _activity(body: bytes) -> dict[str, Any]:
     try:
         activity = json.loads(body)
-    except ValueError as error:
+    except (ValueError, RecursionError) as error:  # RecursionError: nested too deep to read
         raise Refused(400, "the body is not JSON") from error
     if not isinstance(activity, dict) or not isinstance(activity.get("type"), str):
         raise Refused(400, "the body is not an activity")
@@ -110,6 +138,12 @@ def _apply(activity: dict[str, Any], sender: RemoteActor) -> list[tuple[User, st
     kind = activity["type"]
     if kind == "Follow":
         return [_follow(activity, sender)]
+    if _is_self_delete(activity):
+        db.session.delete(sender)  # the account is gone: its follows go with it
+        return []
+    if kind == "Update" and isinstance(activity.get("object"), dict) and activity["object"].get("id") == sender.uri:
+        remote.actor_for_key(sender.key_id, refresh=True)  # its key or inbox may have changed
+        return []
     if kind == "Undo":
         undone = activity.get("object")
         if isinstance(undone, dict) and undone.get("type") == "Follow":

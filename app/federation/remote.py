@@ -24,6 +24,9 @@ from app.models import RemoteActor, utcnow
 FETCH_SECONDS = 10
 CONNECT_SECONDS = 3
 MAX_DOCUMENT_BYTES = 1_000_000
+# What the remote_actor table keeps of a URL and a host.
+MAX_URI = 512
+MAX_HOST = 255
 ACTOR_TYPES = frozenset({"Person", "Service", "Application", "Group", "Organization"})
 _ACCEPT = f'{ACTIVITY_JSON}, application/ld+json; profile="https://www.w3.org/ns/activitystreams"'
 
@@ -33,8 +36,11 @@ class FetchFailed(Exception):
 
 
 def host_of(url: str) -> str:
-    """The host (and port) part of a URL, lower-cased."""
-    return urlsplit(url).netloc.lower()
+    """The host (and port) part of a URL, lower-cased ("" for what is no URL)."""
+    try:
+        return urlsplit(url).netloc.lower()
+    except ValueError:  # an unclosed IPv6 bracket, say
+        return ""
 
 
 def fetch_document(url: str) -> dict[str, Any]:
@@ -62,7 +68,7 @@ def fetch_document(url: str) -> dict[str, Any]:
         raise FetchFailed(f"{url} could not be fetched: {error.__class__.__name__}") from error
     try:
         document = json.loads(body)
-    except ValueError as error:
+    except (ValueError, RecursionError) as error:  # RecursionError: nested too deep to read
         raise FetchFailed(f"{url} sent no JSON") from error
     if not isinstance(document, dict):
         raise FetchFailed(f"{url} sent no JSON object")
@@ -90,15 +96,17 @@ def actor_for_key(key_id: str, refresh: bool = False) -> RemoteActor:
 
 def _store_actor(document: dict[str, Any], key_id: str) -> RemoteActor:
     uri = document.get("id")
-    if not isinstance(uri, str) or host_of(uri) != host_of(key_id):
+    if not isinstance(uri, str) or not host_of(uri) or host_of(uri) != host_of(key_id):
         raise FetchFailed(f"the actor of {key_id} is not on the key's host")
+    if len(uri) > MAX_URI or len(host_of(uri)) > MAX_HOST:
+        raise FetchFailed(f"the actor of {key_id} has too long a URL")
     keys = document.get("publicKey")
     keys = keys if isinstance(keys, list) else [keys]
     key = next((item for item in keys if isinstance(item, dict) and item.get("id") == key_id), None)
     if key is None or key.get("owner") != uri or not isinstance(key.get("publicKeyPem"), str):
         raise FetchFailed(f"{uri} does not publish the key {key_id} as its own")
     inbox = document.get("inbox")
-    if not isinstance(inbox, str) or host_of(inbox) != host_of(uri):
+    if not isinstance(inbox, str) or host_of(inbox) != host_of(uri) or len(inbox) > MAX_URI:
         raise FetchFailed(f"{uri} has no inbox on its own host")
     endpoints = document.get("endpoints") if isinstance(document.get("endpoints"), dict) else {}
     shared = endpoints.get("sharedInbox")
@@ -107,18 +115,27 @@ def _store_actor(document: dict[str, Any], key_id: str) -> RemoteActor:
         "public_key_pem": key["publicKeyPem"],
         "domain": host_of(uri),
         "username": str(document.get("preferredUsername") or "")[:64],
-        "inbox": inbox[:512],
-        "shared_inbox": shared[:512] if isinstance(shared, str) and host_of(shared) == host_of(uri) else None,
+        "inbox": inbox,
+        "shared_inbox": shared
+        if isinstance(shared, str) and host_of(shared) == host_of(uri) and len(shared) <= MAX_URI
+        else None,
         "fetched_at": utcnow(),
     }
     actor = db.session.scalar(sa.select(RemoteActor).where(RemoteActor.uri == uri))
     if actor is None:
-        actor = RemoteActor(uri=uri[:512], **values)
+        actor = RemoteActor(uri=uri, **values)
         db.session.add(actor)
     else:
         for name, value in values.items():
             setattr(actor, name, value)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except sa.exc.IntegrityError:
+        # Another request stored this actor (or key) first: theirs serves, as it came from the same place.
+        db.session.rollback()
+        actor = db.session.scalar(sa.select(RemoteActor).where(RemoteActor.key_id == key_id))
+        if actor is None:
+            raise FetchFailed(f"{uri} could not be stored") from None
     return actor
 
 

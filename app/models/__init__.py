@@ -2,7 +2,7 @@
 
 from app.models import visibility
 from app.models.activity import GROUPED_KINDS, Activity, ActivityKind
-from app.models.federation import ActorKey, ReceivedActivity, RemoteActor, RemoteFollower
+from app.models.federation import ActorKey, DomainBlock, ReceivedActivity, RemoteActor, RemoteFollower
 from app.models.media import Media
 from app.models.message import Message
 from app.models.mixins import PaginatedAPIMixin, SearchableMixin
@@ -20,6 +20,7 @@ __all__ = [
     "ActorKey",
     "AuditEntry",
     "Block",
+    "DomainBlock",
     "Mute",
     "Permission",
     "RecoveryCode",

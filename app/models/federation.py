@@ -64,3 +64,14 @@ class ReceivedActivity(db.Model):
 
     uri: so.Mapped[str] = so.mapped_column(sa.String(512), primary_key=True)
     received_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class DomainBlock(db.Model):
+    """A server this one does not federate with: its deliveries are refused and nothing is sent to it."""
+
+    __tablename__ = "domain_block"
+
+    # The host as URLs name it (with its port, if any), lower-cased.
+    domain: so.Mapped[str] = so.mapped_column(sa.String(255), primary_key=True)
+    reason: so.Mapped[str] = so.mapped_column(sa.String(200), default="", server_default="")
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)

@@ -7,8 +7,10 @@ import pytest
 
 from app import conversations, media
 from app.extensions import db
-from app.models import ActorKey, utcnow
+from app.federation import domains
+from app.models import ActorKey, Role, utcnow
 from tests.support.apps import counting_queries, make_app, pushed
+from tests.support.auth import signed_in
 from tests.support.factories import UserFactory
 from tests.support.images import image_bytes
 
@@ -306,4 +308,61 @@ def test_federation_off_adds_no_route(uploads):
         db.session.commit()
         # The profile URL is the site's page whatever the client asks for.
         assert client.get("/user/alice", headers=AP).status_code == 302
+        UserFactory(username="boss", role=Role.ADMINISTRATOR)
+        db.session.commit()
+        boss = signed_in(app, "boss")
+        assert boss.get("/admin/domain_blocks").status_code == 404
+        assert "Blocked domains" not in boss.get("/admin/audit").text
         db.session.remove()
+
+
+# The administrators' page of blocked domains
+
+
+@pytest.fixture
+def boss(app):
+    UserFactory(username="boss", role=Role.ADMINISTRATOR)
+    db.session.commit()
+    return signed_in(app, "boss")
+
+
+def test_an_administrator_blocks_and_unblocks_a_domain(boss):
+    page = boss.get("/admin/domain_blocks")
+    assert page.status_code == 200
+    assert "No domain is blocked." in page.text
+    assert 'class="nav-link active" href="/admin/domain_blocks"' in page.text  # in the administration links
+    response = boss.post("/admin/domain_blocks", data={"domain": " Spam.Example. ", "reason": "spam <b>wave</b>"})
+    assert response.status_code == 302
+    page = boss.get("/admin/domain_blocks").text
+    assert "spam.example is blocked" in page
+    assert "<td>spam.example</td>" in page and "spam &lt;b&gt;wave&lt;/b&gt;" in page
+    assert domains.blocked("spam.example")
+    assert boss.post("/admin/domain_blocks/spam.example/unblock").status_code == 302
+    assert "spam.example is no longer blocked." in boss.get("/admin/domain_blocks").text
+    assert not domains.blocked("spam.example")
+    assert boss.post("/admin/domain_blocks/spam.example/unblock").status_code == 404
+
+
+@pytest.mark.parametrize("domain", ["", "not a host", "spam.example/path", "x" * 300, "http://spam.example"])
+def test_a_domain_that_is_no_host_name_is_refused_with_its_error(boss, domain):
+    page = boss.post("/admin/domain_blocks", data={"domain": domain})
+    assert page.status_code == 200
+    assert "is-invalid" in page.text
+    assert domains.blocks() == []
+
+
+def test_only_administrators_see_the_page(app, client):
+    UserFactory(username="mod", role=Role.MODERATOR)
+    db.session.commit()
+    assert signed_in(app, "mod").get("/admin/domain_blocks").status_code == 403
+    assert signed_in(app, "mod").post("/admin/domain_blocks", data={"domain": "spam.example"}).status_code == 403
+    assert client.get("/admin/domain_blocks").status_code == 302  # to the sign-in page
+
+
+def test_the_page_forms_need_their_csrf_token(app, boss):
+    domains.block("kept.example")
+    db.session.commit()
+    app.config["WTF_CSRF_ENABLED"] = True
+    assert boss.post("/admin/domain_blocks", data={"domain": "spam.example"}).status_code == 400
+    assert boss.post("/admin/domain_blocks/kept.example/unblock").status_code == 400
+    assert [entry.domain for entry in domains.blocks()] == ["kept.example"]

@@ -13,23 +13,19 @@ import sqlalchemy as sa
 from werkzeug.datastructures import Headers
 
 from app.extensions import db
-from app.federation import key_for, remote
-from app.federation.signatures import verify
+from app.federation import domains, key_for, remote
+from app.federation.signatures import sign, verify
 from app.models import ReceivedActivity, RemoteActor, RemoteFollower
-from tests.support.apps import make_app, pushed
+from tests.support.apps import pushed
 from tests.support.factories import UserFactory
-from tests.support.peers import Peer
+from tests.support.peers import ORIGIN, Peer, federated_app
 
-HOST = "micro.test"
-ORIGIN = f"https://{HOST}"
 ALICE = f"{ORIGIN}/user/alice"
 
 
 @pytest.fixture
-def app():
-    yield from pushed(
-        make_app(FEDERATION=True, SERVER_NAME=HOST, PREFERRED_URL_SCHEME="https", FEDERATION_ALLOW_PRIVATE_PEERS=True)
-    )
+def app(tmp_path):
+    yield from pushed(federated_app(tmp_path / "federation.db"))
 
 
 @pytest.fixture
@@ -233,11 +229,8 @@ def test_keys_on_private_addresses_are_not_fetched_unless_allowed(app):
             remote.fetch_document(url)
 
 
-def test_the_inbox_is_rate_limited_per_remote_address(peer):
-    settings = {"FEDERATION_ALLOW_PRIVATE_PEERS": True, "PREFERRED_URL_SCHEME": "https"}
-    limited = make_app(
-        FEDERATION=True, SERVER_NAME=HOST, RATELIMIT_ENABLED=True, FEDERATION_INBOX_LIMIT="2 per minute", **settings
-    )
+def test_the_inbox_is_rate_limited_per_remote_address(peer, tmp_path):
+    limited = federated_app(tmp_path / "limited.db", RATELIMIT_ENABLED=True, FEDERATION_INBOX_LIMIT="2 per minute")
     with limited.app_context():
         UserFactory(username="alice")
         db.session.commit()
@@ -288,3 +281,77 @@ def test_activities_not_acted_on_are_taken_and_dropped(client, peer, alice):
     like = {"id": f"{bob.uri}/likes/1", "type": "Like", "actor": bob.uri, "object": f"{ORIGIN}/post/1"}
     assert deliver(client, peer, bob, like).status_code == 202
     assert count(RemoteFollower) == 0
+
+
+# Accounts that change or go, and servers that are blocked
+
+
+def test_a_remote_account_that_deletes_itself_is_forgotten_with_its_follows(client, peer, alice):
+    bob = peer.actor("bob")
+    deliver(client, peer, bob, follow_of(bob))
+    delete = {"id": f"{bob.uri}#delete", "type": "Delete", "actor": bob.uri, "object": bob.uri}
+    assert deliver(client, peer, bob, delete, path="/inbox").status_code == 202
+    assert count(RemoteActor) == 0 and remote_followers() == []
+
+
+def test_the_delete_of_an_account_never_known_costs_no_fetch(client, peer, alice):
+    ghost = peer.actor("ghost")
+    peer.actors.clear()  # gone from its server: fetching it would fail
+    delete = {"id": f"{ghost.uri}#delete", "type": "Delete", "actor": ghost.uri, "object": ghost.uri}
+    assert deliver(client, peer, ghost, delete, path="/inbox").status_code == 202
+    assert count(RemoteActor) == 0
+
+
+def test_an_update_of_the_account_fetches_it_again(client, peer, alice):
+    bob = peer.actor("bob")
+    deliver(client, peer, bob, follow_of(bob))
+    peer.documents["/users/bob"] = bob.document() | {"inbox": f"{peer.base}/users/bob/new-inbox"}
+    update = {"id": f"{bob.uri}#updates/1", "type": "Update", "actor": bob.uri, "object": bob.document()}
+    assert deliver(client, peer, bob, update, path="/inbox").status_code == 202
+    assert db.session.scalar(sa.select(RemoteActor.inbox)) == f"{peer.base}/users/bob/new-inbox"
+
+
+def test_a_blocked_domain_is_refused_before_anything_is_fetched(client, peer, alice):
+    domains.block(peer.host, "spam")
+    db.session.commit()
+    bob = peer.actor("bob")
+    response = deliver(client, peer, bob, follow_of(bob))
+    assert response.status_code == 403
+    assert response.get_json()["message"] == "this server does not federate with yours"
+    assert count(RemoteActor) == 0
+    assert_nothing_changed()
+
+
+def test_blocking_a_domain_ends_its_follows_and_unblocking_lets_it_back(client, peer, alice):
+    bob = peer.actor("bob")
+    deliver(client, peer, bob, follow_of(bob))
+    domains.block(peer.host.upper() + ".")
+    db.session.commit()
+    assert count(RemoteActor) == 0 and remote_followers() == []
+    assert domains.unblock(peer.host)
+    db.session.commit()
+    assert deliver(client, peer, bob, follow_of(bob, 2)).status_code == 202
+
+
+def test_a_block_covers_subdomains(app):
+    domains.block("spam.example")
+    db.session.commit()
+    assert domains.blocked("spam.example")
+    assert domains.blocked("eu.spam.example:8443")
+    assert not domains.blocked("notspam.example")
+    assert not domains.blocked("example")
+
+
+def test_a_body_nested_too_deep_is_a_400_not_a_500(client, peer, alice):
+    bob = peer.actor("bob")
+    body = b"[" * 100_000 + b"]" * 100_000
+    headers = sign("POST", ORIGIN + "/user/alice/inbox", body, bob.key_id, bob.key)
+    assert client.post("/user/alice/inbox", data=body, headers=headers).status_code == 400
+
+
+@pytest.mark.parametrize("key_id", ["http://[::1/users/x#main-key", "not a url", "x" * 600])
+def test_a_key_id_that_is_no_url_is_a_401_not_a_500(client, peer, alice, key_id):
+    bob = peer.actor("bob")
+    response = deliver(client, peer, bob, follow_of(bob), key_id=key_id)
+    assert response.status_code == 401
+    assert_nothing_changed()

@@ -12,23 +12,17 @@ from redis import Redis
 from rq import Queue
 from rq.registry import ScheduledJobRegistry
 
+from app import conversations
 from app.extensions import db
 from app.federation.delivery import DELIVERY_RETRY_INTERVALS
+from app.models import User
 from app.tasks import QUEUE_NAME
-from tests.support.apps import TestConfig, make_app, reset_database
+from tests.support.apps import TestConfig, reset_database
 from tests.support.factories import UserFactory
 from tests.support.live_server import free_port
-from tests.support.peers import Peer
+from tests.support.peers import HOST, ORIGIN, Peer, federated_app
 from tests.support.workers import start_worker
 
-HOST = "micro.test"
-ORIGIN = f"https://{HOST}"
-FEDERATION = {
-    "FEDERATION": True,
-    "SERVER_NAME": HOST,
-    "PREFERRED_URL_SCHEME": "https",
-    "FEDERATION_ALLOW_PRIVATE_PEERS": True,
-}
 # What the worker must share with the web process to sign as its accounts.
 WORKER_ENV = {
     "SECRET_KEY": TestConfig.SECRET_KEY,
@@ -39,8 +33,8 @@ WORKER_ENV = {
 }
 
 
-def federated_app(tmp_path, redis_url):
-    app = make_app(f"sqlite:///{tmp_path / 'federation.db'}", REDIS_URL=redis_url, **FEDERATION)
+def app_with_alice(tmp_path, redis_url):
+    app = federated_app(tmp_path / "federation.db", REDIS_URL=redis_url)
     with app.app_context():
         UserFactory(username="alice")
         db.session.commit()
@@ -64,7 +58,7 @@ def send_follow(app, peer) -> float:
 @pytest.mark.redis
 def test_a_worker_delivers_the_accept_signed(tmp_path, redis_url):
     with Peer() as peer:
-        app = federated_app(tmp_path, redis_url)
+        app = app_with_alice(tmp_path, redis_url)
         send_follow(app, peer)
         assert Queue(QUEUE_NAME, connection=Redis.from_url(redis_url)).count == 1
         assert peer.deliveries == []  # queued, not sent by the web process
@@ -81,7 +75,7 @@ def test_a_worker_delivers_the_accept_signed(tmp_path, redis_url):
 def test_a_failed_delivery_is_scheduled_again(tmp_path, redis_url):
     with Peer() as peer:
         peer.failing.add("/users/bob/inbox")
-        app = federated_app(tmp_path, redis_url)
+        app = app_with_alice(tmp_path, redis_url)
         send_follow(app, peer)
         start_worker(app, tmp_path / "worker.log", extra_env=WORKER_ENV).wait(timeout=60)
         assert len(peer.wait_for_deliveries(1)) == 1
@@ -96,7 +90,7 @@ def test_a_failed_delivery_is_scheduled_again(tmp_path, redis_url):
 
 def test_with_redis_down_the_web_process_delivers_it_itself(tmp_path):
     with Peer() as peer:
-        app = federated_app(tmp_path, f"redis://127.0.0.1:{free_port()}/0")
+        app = app_with_alice(tmp_path, f"redis://127.0.0.1:{free_port()}/0")
         send_follow(app, peer)
         (accept,) = peer.wait_for_deliveries(1)
     assert json.loads(accept.body)["type"] == "Accept"
@@ -106,6 +100,27 @@ def test_with_redis_down_the_web_process_delivers_it_itself(tmp_path):
 def test_a_remote_inbox_that_hangs_does_not_slow_the_request(tmp_path):
     with Peer() as peer:
         peer.hanging.add("/users/bob/inbox")
-        app = federated_app(tmp_path, None)
+        app = app_with_alice(tmp_path, None)
         assert send_follow(app, peer) < 2  # the Accept waits on the peer in a thread, not in the request
+    reset_database(app)
+
+
+@pytest.mark.redis
+def test_a_post_reaches_remote_followers_through_the_worker(tmp_path, redis_url):
+    with Peer() as peer:
+        app = app_with_alice(tmp_path, redis_url)
+        send_follow(app, peer)
+        with app.app_context():
+            alice = db.session.scalar(User.by_username("alice"))
+            post = conversations.publish(alice, "Posted while bob follows from afar", "en")
+            db.session.commit()
+            post_id = post.id
+            db.session.remove()
+        assert peer.deliveries == []  # the Accept and the fan-out wait for a worker
+        start_worker(app, tmp_path / "worker.log", extra_env=WORKER_ENV).wait(timeout=60)
+        deliveries = peer.wait_for_deliveries(2)
+    kinds = sorted(json.loads(delivery.body)["type"] for delivery in deliveries)
+    assert kinds == ["Accept", "Create"], (tmp_path / "worker.log").read_text()
+    create = next(json.loads(d.body) for d in deliveries if json.loads(d.body)["type"] == "Create")
+    assert create["object"]["id"] == f"{ORIGIN}/post/{post_id}"
     reset_database(app)

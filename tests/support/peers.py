@@ -15,6 +15,7 @@ from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
 from app.federation.signatures import sign
+from tests.support.apps import make_app
 
 
 @dataclass
@@ -126,3 +127,19 @@ class Peer:
 
 def _json(document: dict) -> Response:
     return Response(json.dumps(document), content_type="application/activity+json")
+
+
+# This server, as the federation tests name it.
+HOST = "micro.test"
+ORIGIN = f"https://{HOST}"
+FEDERATION_SETTINGS = {
+    "FEDERATION": True,
+    "SERVER_NAME": HOST,
+    "PREFERRED_URL_SCHEME": "https",
+    "FEDERATION_ALLOW_PRIVATE_PEERS": True,  # the peers live on loopback
+}
+
+
+def federated_app(database_file, **settings):
+    """An app with federation on, on a database file: background deliveries' threads get connections of their own."""
+    return make_app(f"sqlite:///{database_file}", **(FEDERATION_SETTINGS | settings))

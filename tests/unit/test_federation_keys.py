@@ -1,4 +1,5 @@
-"""Each account's key pair: made once, sealed at rest under SECRET_KEY, rotated, gone with the account.
+"""Each account's key pair (made once, sealed at rest under SECRET_KEY, rotated, gone with the account)
+and the `flask federation` commands.
 
 Runs on SQLite here and on PostgreSQL in tests/integration/postgres/test_federation_keys.py.
 """
@@ -92,3 +93,56 @@ def test_the_pair_goes_with_the_account():
 def test_federation_needs_a_server_name():
     with pytest.raises(ConfigError, match="SERVER_NAME"):
         build_app(FEDERATION=True, SERVER_NAME=None)
+
+
+# flask federation keys
+
+
+def test_the_command_rotates_the_named_accounts(any_db_app):
+    alice, bob = UserFactory(username="alice"), UserFactory(username="bob")
+    db.session.commit()
+    before = {user.username: federation.key_for(user).public_key_pem for user in (alice, bob)}
+    result = any_db_app.test_cli_runner().invoke(args=["federation", "keys", "alice"])
+    assert result.exit_code == 0, result.output
+    assert "1 of 1 accounts have a new key pair" in result.output
+    db.session.expire_all()
+    assert db.session.get(ActorKey, alice.id).public_key_pem != before["alice"]
+    assert db.session.get(ActorKey, bob.id).public_key_pem == before["bob"]
+
+
+def test_the_command_rotates_every_key_after_a_secret_key_change(any_db_app):
+    users = [UserFactory() for _ in range(3)]
+    db.session.commit()
+    for user in users:
+        federation.key_for(user)
+    any_db_app.config["SECRET_KEY"] = "the-new-secret-key-after-the-old-one-leaked"
+    result = any_db_app.test_cli_runner().invoke(args=["federation", "keys", "--all"])
+    assert result.exit_code == 0, result.output
+    assert "3 of 3 accounts" in result.output
+    db.session.expire_all()
+    assert all(signs_for(db.session.get(ActorKey, user.id)) for user in users)
+
+
+@pytest.mark.parametrize("args", [[], ["alice", "--all"], ["nobody"]])
+def test_the_command_refuses_what_it_cannot_do(any_db_app, args):
+    UserFactory(username="alice")
+    db.session.commit()
+    result = any_db_app.test_cli_runner().invoke(args=["federation", "keys", *args])
+    assert result.exit_code != 0
+    assert "Error" in result.output
+
+
+# flask federation block | unblock | blocks
+
+
+def test_the_commands_block_list_and_unblock_a_domain(any_db_app):
+    runner = any_db_app.test_cli_runner()
+    result = runner.invoke(args=["federation", "block", "Spam.Example", "--reason", "spam wave"])
+    assert result.exit_code == 0, result.output
+    assert "spam.example is blocked." in result.output
+    assert federation.domains.blocked("spam.example")
+    listed = runner.invoke(args=["federation", "blocks"])
+    assert "spam.example" in listed.output and "spam wave" in listed.output
+    assert runner.invoke(args=["federation", "unblock", "spam.example"]).exit_code == 0
+    assert "No domain is blocked." in runner.invoke(args=["federation", "blocks"]).output
+    assert runner.invoke(args=["federation", "unblock", "spam.example"]).exit_code != 0

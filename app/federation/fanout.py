@@ -1,0 +1,139 @@
+"""What local accounts publish, delivered to their remote followers once it is committed.
+
+The session's flushes are watched, as the search service watches them: a new post is a Create of
+its Note, a new repost an Announce, a deleted post (gone, or left as a tombstone) a Delete, kept
+only when its author has a remote follower (one query in the flush). After the commit, a
+background job (`fan_out`: RQ, or a thread) builds the activities and delivers each to the
+author's remote followers, once per server that offers a shared inbox (app.federation.delivery):
+the request that published never waits for it, and a rolled-back write sends nothing. The
+listeners are installed for an app with FEDERATION on, and do nothing for any other app.
+"""
+
+import logging
+import threading
+
+import sqlalchemy as sa
+from flask import Flask, current_app
+
+from app.extensions import db
+from app.federation import documents
+from app.federation.delivery import deliver_later
+from app.models import Post, RemoteActor, RemoteFollower, User
+from app.tasks import job
+
+log = logging.getLogger(__name__)
+
+EVENTS_KEY = "federation_events"
+FAN_OUT_JOB = "fan_out"
+
+
+def install() -> None:
+    """Register the session listeners (once per process)."""
+    for name, listener in (
+        ("after_flush", collect),
+        ("after_commit", send),
+        ("after_soft_rollback", forget),
+    ):
+        if not sa.event.contains(db.session, name, listener):
+            sa.event.listen(db.session, name, listener)
+
+
+def collect(session, flush_context) -> None:
+    """Note the posts this flush published or deleted whose authors have remote followers."""
+    if not current_app.config.get("FEDERATION"):
+        return
+    events = []
+    for obj in session.new:
+        if isinstance(obj, Post) and obj.user_id is not None:
+            events.append(("Announce" if obj.repost_of_id is not None else "Create", obj.id, obj.user_id))
+    for obj in session.deleted:
+        if isinstance(obj, Post) and obj.user_id is not None and obj.repost_of_id is None:
+            events.append(("Delete", obj.id, obj.user_id))
+    for obj in session.dirty:
+        if isinstance(obj, Post):
+            before = sa.inspect(obj).attrs.user_id.history.deleted
+            if obj.user_id is None and before and before[0] is not None:  # turned into a tombstone
+                events.append(("Delete", obj.id, before[0]))
+    if not events:
+        return
+    followed = set(
+        session.connection().scalars(
+            sa.select(RemoteFollower.user_id)
+            .where(RemoteFollower.user_id.in_({event[2] for event in events}))
+            .distinct()
+        )
+    )
+    events = [event for event in events if event[2] in followed]
+    if events:
+        session.info.setdefault(EVENTS_KEY, []).extend(events)
+
+
+def send(session) -> None:
+    """Start the fan-out of the committed events, in the background."""
+    events = session.info.pop(EVENTS_KEY, None)
+    if not events:
+        return
+    app = current_app._get_current_object()
+    try:
+        if app.extensions["tasks"].queue_job(FAN_OUT_JOB, events):
+            return
+    except Exception:
+        log.warning("could not queue a fan-out: running it in this process", exc_info=True)
+    threading.Thread(target=_fan_out_in_thread, args=(app, events), daemon=True).start()
+
+
+def forget(session, previous_transaction) -> None:
+    if previous_transaction.parent is None:
+        session.info.pop(EVENTS_KEY, None)
+
+
+@job
+def fan_out(events: list) -> None:
+    """Job: build the activities of `events` [(kind, post id, author id)] and deliver them to each inbox."""
+    _deliver([tuple(event) for event in events])
+
+
+def _fan_out_in_thread(app: Flask, events: list) -> None:
+    with app.app_context():
+        try:
+            fan_out(events)
+        except Exception:
+            log.exception("the fan-out of %d activities failed", len(events))
+        finally:
+            db.session.remove()
+
+
+def _deliver(events: list[tuple[str, int, int]]) -> None:
+    inboxes = _follower_inboxes({author_id for _, _, author_id in events})
+    if not inboxes:
+        return  # no author of these has a remote follower (any more): nothing to build
+    authors = {user.id: user for user in db.session.scalars(sa.select(User).where(User.id.in_(inboxes)))}
+    shared = [post_id for kind, post_id, author_id in events if kind != "Delete" and author_id in inboxes]
+    posts = {post.id: post for post in db.session.scalars(sa.select(Post).where(Post.id.in_(shared)))} if shared else {}
+    notes = documents.notes([post for post in posts.values() if post.repost_of_id is None])
+    for kind, post_id, author_id in events:
+        author = authors.get(author_id)
+        if author is None or author.is_suspended:
+            continue
+        if kind == "Delete":
+            activity = documents.delete_of(post_id, author.username)
+        elif post_id in posts:
+            activity = {"@context": documents.CONTEXT, **documents.outbox_item(posts[post_id], notes)}
+        else:
+            continue  # deleted again before its delivery was built
+        for inbox in inboxes[author_id]:
+            deliver_later(author, inbox, activity)
+
+
+def _follower_inboxes(author_ids: set[int]) -> dict[int, list[str]]:
+    """Each author's remote followers' inboxes: a server's shared inbox once, else each actor's own (one query)."""
+    rows = db.session.execute(
+        sa.select(RemoteFollower.user_id, sa.func.coalesce(RemoteActor.shared_inbox, RemoteActor.inbox))
+        .join(RemoteActor, RemoteActor.id == RemoteFollower.actor_id)
+        .where(RemoteFollower.user_id.in_(author_ids))
+        .distinct()
+    )
+    inboxes: dict[int, list[str]] = {}
+    for author_id, inbox in rows:
+        inboxes.setdefault(author_id, []).append(inbox)
+    return inboxes
