@@ -140,6 +140,9 @@ class Config:
     FEDERATION = env_bool("FEDERATION")
     # Deliveries one remote address may make to the inboxes.
     FEDERATION_INBOX_LIMIT = env_str("FEDERATION_INBOX_LIMIT", "300 per minute")
+    # With REDIS_URL, seconds between attempts at a delivery to another server: a minute, 5 and 30
+    # minutes, 2, 6 and 15 hours; one whose last attempt fails waits for `flask federation deliver --retry`.
+    FEDERATION_RETRY_INTERVALS = env_int_list("FEDERATION_RETRY_INTERVALS", "60,300,1800,7200,21600,54000")
     # Fetch and deliver to peers on private or loopback addresses too (a private network, or tests).
     FEDERATION_ALLOW_PRIVATE_PEERS = env_bool("FEDERATION_ALLOW_PRIVATE_PEERS")
     # Where avatars come from: "identicon" (drawn and served by the app) or "gravatar" (www.gravatar.com).

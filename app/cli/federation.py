@@ -5,7 +5,7 @@ import sqlalchemy as sa
 
 from app import federation
 from app.extensions import db
-from app.models import ActorKey, User
+from app.models import ActorKey, FailedDelivery, User
 from app.validators import is_valid_username
 
 
@@ -44,6 +44,17 @@ def _user_named(name: str) -> User:
     if user is None:
         raise click.ClickException(f"there is no user called {name!r}")
     return user
+
+
+@federation_cli.command("deliver")
+@click.option("--retry", is_flag=True, help="Send the failed deliveries again.")
+def deliver(retry: bool):
+    """Tell how many deliveries to other servers failed for good; --retry sends them again."""
+    if retry:
+        click.echo(f"{federation.delivery.retry_failed()} failed deliveries sent again.")
+        return
+    waiting = db.session.scalar(sa.select(sa.func.count()).select_from(FailedDelivery))
+    click.echo(f"{waiting} failed deliveries wait (flask federation deliver --retry sends them again).")
 
 
 @federation_cli.command("block")

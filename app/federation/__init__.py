@@ -19,6 +19,7 @@ from flask import Flask
 
 from app.extensions import csrf
 from app.federation import (
+    delivery,
     domains,
     fanout,
     pages,  # noqa: F401  (its views join the blueprint, as the tutorial's routes do)
@@ -35,6 +36,7 @@ __all__ = [
     "ACTIVITY_JSON",
     "KeyUnusable",
     "deliver_activity",
+    "delivery",
     "domains",
     "fan_out",
     "init_app",

@@ -1,8 +1,10 @@
 """Delivery: a signed POST of one activity to one remote inbox, as a background job.
 
-With REDIS_URL an RQ job tries again after each of DELIVERY_RETRY_INTERVALS (about a day in all)
+With REDIS_URL an RQ job tries again after each of FEDERATION_RETRY_INTERVALS (about a day in all)
 when the inbox is down or answers an error; without it, a thread of this process makes one
-attempt. Either way the request that caused the delivery never waits for the remote server.
+attempt. Either way the request that caused the delivery never waits for the remote server, and
+a delivery whose last attempt fails is kept (FailedDelivery) for `flask federation deliver
+--retry` to send again: a server that was down for longer loses nothing.
 """
 
 import json
@@ -11,20 +13,20 @@ import threading
 from typing import Any
 
 import requests
+import sqlalchemy as sa
 from flask import Flask, current_app
+from rq import get_current_job
 
 from app.extensions import db
 from app.federation import domains, keys, remote
 from app.federation.documents import ACTIVITY_JSON, actor_url
 from app.federation.signatures import sign
-from app.models import User
+from app.models import FailedDelivery, User
 from app.tasks import job
 
 log = logging.getLogger(__name__)
 
 DELIVER_JOB = "deliver_activity"
-# Seconds between attempts: a minute, then 5 and 30 minutes, 2, 6 and 15 hours.
-DELIVERY_RETRY_INTERVALS = (60, 300, 1800, 7200, 21600, 54000)
 POST_SECONDS = 10
 
 
@@ -38,7 +40,8 @@ def deliver_later(sender: User, inbox: str, activity: dict[str, Any]) -> None:
     keys.key_for(sender)  # made here if need be (it commits), not by the job
     runner = app.extensions["tasks"]
     try:
-        if runner.queue_job(DELIVER_JOB, sender.id, inbox, activity, retry_intervals=DELIVERY_RETRY_INTERVALS):
+        intervals = app.config["FEDERATION_RETRY_INTERVALS"]
+        if runner.queue_job(DELIVER_JOB, sender.id, inbox, activity, retry_intervals=intervals):
             return
     except Exception:
         log.warning("could not queue a delivery to %s: sending it from this process", inbox, exc_info=True)
@@ -53,6 +56,31 @@ def deliver_activity(sender_id: int, inbox: str, activity: dict[str, Any]) -> No
         return  # the account is gone: nothing to say in its name
     if domains.blocked(remote.host_of(inbox)):
         return  # blocked since the delivery was queued
+    try:
+        _post(sender, inbox, activity)
+    except DeliveryFailed as error:
+        attempt = get_current_job()
+        if attempt is None or not attempt.retries_left:  # a thread's only attempt, or RQ's last
+            db.session.add(
+                FailedDelivery(sender_id=sender_id, inbox=inbox, activity=json.dumps(activity), error=str(error)[:300])
+            )
+            db.session.commit()
+        raise
+
+
+def retry_failed() -> int:
+    """Send every kept failed delivery again, oldest first (each one afresh, with its retries); return how many."""
+    failed = list(db.session.scalars(sa.select(FailedDelivery).order_by(FailedDelivery.failed_at, FailedDelivery.id)))
+    for delivery in failed:
+        db.session.delete(delivery)
+        db.session.commit()  # gone before it is queued: a second retry run cannot send it twice
+        sender = db.session.get(User, delivery.sender_id)
+        if sender is not None:
+            deliver_later(sender, delivery.inbox, json.loads(delivery.activity))
+    return len(failed)
+
+
+def _post(sender: User, inbox: str, activity: dict[str, Any]) -> None:
     key = keys.key_for(sender)
     body = json.dumps(activity).encode("utf-8")
     headers = sign("POST", inbox, body, f"{actor_url(sender.username)}#main-key", keys.private_key(key))

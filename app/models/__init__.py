@@ -2,7 +2,14 @@
 
 from app.models import visibility
 from app.models.activity import GROUPED_KINDS, Activity, ActivityKind
-from app.models.federation import ActorKey, DomainBlock, ReceivedActivity, RemoteActor, RemoteFollower
+from app.models.federation import (
+    ActorKey,
+    DomainBlock,
+    FailedDelivery,
+    ReceivedActivity,
+    RemoteActor,
+    RemoteFollower,
+)
 from app.models.media import Media
 from app.models.message import Message
 from app.models.mixins import PaginatedAPIMixin, SearchableMixin
@@ -21,6 +28,7 @@ __all__ = [
     "AuditEntry",
     "Block",
     "DomainBlock",
+    "FailedDelivery",
     "Mute",
     "Permission",
     "RecoveryCode",

@@ -75,3 +75,16 @@ class DomainBlock(db.Model):
     domain: so.Mapped[str] = so.mapped_column(sa.String(255), primary_key=True)
     reason: so.Mapped[str] = so.mapped_column(sa.String(200), default="", server_default="")
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+
+class FailedDelivery(db.Model):
+    """A delivery whose last attempt failed: kept until `flask federation deliver --retry` sends it again."""
+
+    __tablename__ = "failed_delivery"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    sender_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    inbox: so.Mapped[str] = so.mapped_column(sa.String(512))
+    activity: so.Mapped[str] = so.mapped_column(sa.Text)  # the activity's JSON
+    error: so.Mapped[str] = so.mapped_column(sa.String(300))
+    failed_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -101,3 +101,22 @@ def test_a_down_follower_server_does_not_slow_publishing(peer, alice):
     conversations.publish(alice, "while bob's server hangs", "en")
     db.session.commit()
     assert time.monotonic() - started < 1  # the delivery waits on bob's server in the background
+
+
+def test_a_failed_delivery_is_kept_and_sent_again_by_the_command(app, peer, alice):
+    peer.failing.add("/inbox")
+    post = conversations.publish(alice, "bob's server is in trouble", "en")
+    db.session.commit()
+    peer.wait_for_deliveries(1)
+    runner = app.test_cli_runner()
+    deadline = time.monotonic() + 5
+    while "1 failed deliveries wait" not in runner.invoke(args=["federation", "deliver"]).output:
+        assert time.monotonic() < deadline, "the failed delivery was not kept"
+        time.sleep(0.05)
+    peer.failing.clear()
+    peer.deliveries.clear()
+    result = runner.invoke(args=["federation", "deliver", "--retry"])
+    assert result.exit_code == 0 and "1 failed deliveries sent again." in result.output
+    (create,) = delivered(peer, alice)
+    assert create["object"]["id"] == f"{ORIGIN}/post/{post.id}"
+    assert "0 failed deliveries wait" in runner.invoke(args=["federation", "deliver"]).output

@@ -8,15 +8,16 @@ import json
 import time
 
 import pytest
+import sqlalchemy as sa
 from redis import Redis
 from rq import Queue
 from rq.registry import ScheduledJobRegistry
 
 from app import conversations
 from app.extensions import db
-from app.federation.delivery import DELIVERY_RETRY_INTERVALS
-from app.models import User
+from app.models import FailedDelivery, User
 from app.tasks import QUEUE_NAME
+from config import Config
 from tests.support.apps import TestConfig, reset_database
 from tests.support.factories import UserFactory
 from tests.support.live_server import free_port
@@ -33,8 +34,8 @@ WORKER_ENV = {
 }
 
 
-def app_with_alice(tmp_path, redis_url):
-    app = federated_app(tmp_path / "federation.db", REDIS_URL=redis_url)
+def app_with_alice(tmp_path, redis_url, **settings):
+    app = federated_app(tmp_path / "federation.db", REDIS_URL=redis_url, **settings)
     with app.app_context():
         UserFactory(username="alice")
         db.session.commit()
@@ -84,7 +85,7 @@ def test_a_failed_delivery_is_scheduled_again(tmp_path, redis_url):
     connection = Redis.from_url(redis_url)
     (job_id,) = ScheduledJobRegistry(QUEUE_NAME, connection=connection).get_job_ids()
     job = Queue(QUEUE_NAME, connection=connection).fetch_job(job_id)
-    assert job.retries_left == len(DELIVERY_RETRY_INTERVALS) - 1
+    assert job.retries_left == len(Config.FEDERATION_RETRY_INTERVALS) - 1
     reset_database(app)
 
 
@@ -123,4 +124,19 @@ def test_a_post_reaches_remote_followers_through_the_worker(tmp_path, redis_url)
     assert kinds == ["Accept", "Create"], (tmp_path / "worker.log").read_text()
     create = next(json.loads(d.body) for d in deliveries if json.loads(d.body)["type"] == "Create")
     assert create["object"]["id"] == f"{ORIGIN}/post/{post_id}"
+    reset_database(app)
+
+
+@pytest.mark.redis
+def test_a_delivery_whose_last_attempt_fails_is_kept_for_a_retry(tmp_path, redis_url):
+    with Peer() as peer:
+        peer.failing.add("/users/bob/inbox")
+        app = app_with_alice(tmp_path, redis_url, FEDERATION_RETRY_INTERVALS=[])  # one attempt: the last
+        send_follow(app, peer)
+        worker_env = WORKER_ENV | {"FEDERATION_RETRY_INTERVALS": ""}
+        start_worker(app, tmp_path / "worker.log", extra_env=worker_env).wait(timeout=60)
+        with app.app_context():
+            (kept,) = db.session.scalars(sa.select(FailedDelivery)).all()
+            assert kept.inbox == f"{peer.base}/users/bob/inbox" and "answered 500" in kept.error
+            db.session.remove()
     reset_database(app)
