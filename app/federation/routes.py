@@ -19,7 +19,7 @@ from app.federation import documents
 from app.federation import inbox as federation_inbox
 from app.federation.documents import ACTIVITY_JSON
 from app.federation.inbox import Refused
-from app.models import Post, User, followers
+from app.models import Post, RemoteActor, RemoteFollower, User, followers
 from app.validators import is_valid_id, is_valid_username
 from config import VERSION
 
@@ -103,10 +103,15 @@ def outbox(username: str):
 
 @bp.route("/user/<username>/followers", endpoint="followers")
 def followers_collection(username: str):
-    """The local accounts that follow this one."""
+    """The accounts that follow this one: local ones, then those of other servers."""
     user = _local_user_or_404(username)
     follower, followed = followers.c.follower_id, followers.c.followed_id
-    return _people(user, "federation.followers", followed, follower, user.followers_counter)
+    remote = (
+        sa.select(RemoteActor.uri)
+        .join(RemoteFollower, RemoteFollower.actor_id == RemoteActor.id)
+        .where(RemoteFollower.user_id == user.id)
+    )
+    return _people(user, "federation.followers", followed, follower, user.followers_counter, remote)
 
 
 @bp.route("/user/<username>/following", endpoint="following")
@@ -114,7 +119,7 @@ def following_collection(username: str):
     """The local accounts this one follows."""
     user = _local_user_or_404(username)
     follower, followed = followers.c.follower_id, followers.c.followed_id
-    return _people(user, "federation.following", follower, followed, user.following_counter)
+    return _people(user, "federation.following", follower, followed, user.following_counter, None)
 
 
 def inbox_limit() -> str:
@@ -156,23 +161,37 @@ def _note_response(post_id: int) -> Response:
     return _activity(documents.note(post))
 
 
-def _people(user: User, endpoint: str, own_column, other_column, total: int) -> Response:
-    """A followers or following collection: actor URLs of local accounts, most recent id first."""
+def _people(
+    user: User, endpoint: str, own_column, other_column, local_total: int, remote: sa.Select | None
+) -> Response:
+    """A followers or following collection: local accounts' actor URLs (most recent id first), then
+    the remote actors' of `remote` (a select of their URIs), in pages; `local_total` from the counters."""
     url = documents.absolute(endpoint, username=user.username)
-    page = _page_number()
-    if page is None:
-        return _activity(documents.collection(url, total or 0))
-    query = (
+    local = (
         sa.select(User.username)
         .join(followers, other_column == User.id)
         .where(own_column == user.id, User.suspended_at.is_(None))
         .order_by(User.id.desc())
-        .limit(documents.PAGE_SIZE + 1)
-        .offset((page - 1) * documents.PAGE_SIZE)
     )
-    names = list(db.session.scalars(query))
-    items = [documents.actor_url(name) for name in names[: documents.PAGE_SIZE]]
-    return _activity(documents.collection_page(url, page, items, len(names) > documents.PAGE_SIZE))
+    page = _page_number()
+    if page is None:
+        remote_total = (
+            db.session.scalar(sa.select(sa.func.count()).select_from(remote.subquery())) if remote is not None else 0
+        )
+        return _activity(documents.collection(url, (local_total or 0) + remote_total))
+    start, size = (page - 1) * documents.PAGE_SIZE, documents.PAGE_SIZE
+    items = [documents.actor_url(name) for name in db.session.scalars(local.limit(size + 1).offset(start))]
+    if remote is not None and len(items) <= size:
+        # How many local accounts the pages hold: they end on this one, or ended before it (counted then).
+        listed = (
+            start + len(items)
+            if items
+            else db.session.scalar(sa.select(sa.func.count()).select_from(local.order_by(None).subquery()))
+        )
+        skip = max(start - listed, 0)
+        wanted = size + 1 - len(items)
+        items += db.session.scalars(remote.order_by(RemoteActor.id.desc()).limit(wanted).offset(skip))
+    return _activity(documents.collection_page(url, page, items[:size], len(items) > size))
 
 
 def _account_named_by(resource: str) -> str:

@@ -8,7 +8,7 @@ import pytest
 from app import conversations, media
 from app.extensions import db
 from app.federation import domains
-from app.models import ActorKey, Role, utcnow
+from app.models import ActorKey, RemoteActor, RemoteFollower, Role, utcnow
 from tests.support.apps import counting_queries, make_app, pushed
 from tests.support.auth import signed_in
 from tests.support.factories import UserFactory
@@ -366,3 +366,27 @@ def test_the_page_forms_need_their_csrf_token(app, boss):
     assert boss.post("/admin/domain_blocks", data={"domain": "spam.example"}).status_code == 400
     assert boss.post("/admin/domain_blocks/kept.example/unblock").status_code == 400
     assert [entry.domain for entry in domains.blocks()] == ["kept.example"]
+
+
+def test_followers_pages_run_on_from_local_to_remote_followers(client, alice):
+    locals_ = [UserFactory(username=f"fan{n:02d}") for n in range(21)]
+    db.session.commit()
+    for fan in locals_:
+        fan.follow(alice)
+    remotes = [
+        RemoteActor(uri=f"https://far.example/users/r{n}", key_id=f"https://far.example/users/r{n}#main-key",
+                    public_key_pem="-", domain="far.example", username=f"r{n}", inbox="https://far.example/inbox")
+        for n in range(3)
+    ]  # fmt: skip
+    db.session.add_all(remotes)
+    db.session.flush()
+    db.session.add_all(
+        RemoteFollower(user_id=alice.id, actor_id=actor.id, follow_uri=f"{actor.uri}/f") for actor in remotes
+    )
+    db.session.commit()
+    assert get_activity(client, "/user/Alice/followers")["totalItems"] == 24
+    first = get_activity(client, "/user/Alice/followers?page=1")["orderedItems"]
+    second = get_activity(client, "/user/Alice/followers?page=2")
+    assert len(first) == 20 and "next" not in second
+    assert second["orderedItems"] == [f"{ORIGIN}/user/fan00"] + [actor.uri for actor in reversed(remotes)]
+    assert set(first) == {f"{ORIGIN}/user/{fan.username}" for fan in locals_[1:]}

@@ -355,3 +355,17 @@ def test_a_key_id_that_is_no_url_is_a_401_not_a_500(client, peer, alice, key_id)
     response = deliver(client, peer, bob, follow_of(bob), key_id=key_id)
     assert response.status_code == 401
     assert_nothing_changed()
+
+
+def test_remote_followers_are_in_the_followers_collection_after_the_local_ones(client, peer, alice):
+    carol = UserFactory(username="carol")
+    db.session.commit()
+    carol.follow(alice)
+    db.session.commit()
+    bob = peer.actor("bob")
+    deliver(client, peer, bob, follow_of(bob))
+    collection = client.get("/user/alice/followers", headers={"Accept": "application/activity+json"}).get_json()
+    assert collection["totalItems"] == 2
+    page = client.get("/user/alice/followers?page=1").get_json()
+    assert page["orderedItems"] == [f"{ORIGIN}/user/carol", bob.uri]
+    assert "next" not in page
