@@ -45,6 +45,9 @@ def receive(request: Request, addressee: User | None) -> None:
     body = request.get_data(cache=False)
     if len(body) > MAX_INBOX_BYTES:
         raise Refused(413, f"a delivery is at most {MAX_INBOX_BYTES} bytes")
+    if request.headers.get("Host", "").lower() != current_app.config["SERVER_NAME"].lower():
+        # The signature covers the Host: one made for another server is a delivery replayed here.
+        raise Refused(401, "signature refused: it was made for another host")
     activity = _activity(body)
     claimed_key = _claimed_key_id(request)
     if domains.blocked(remote.host_of(claimed_key), remote.host_of(str(activity.get("actor", "")))):
@@ -93,10 +96,6 @@ def _signed_sender(request: Request, body: bytes) -> RemoteActor:
     except SignatureError as error:
         db.session.rollback()  # nothing fetched for a refused delivery is kept
         raise Refused(401, f"signature refused: {error}") from error
-    if request.headers.get("Host", "").lower() != current_app.config["SERVER_NAME"].lower():
-        # Signed for another server: a delivery captured there and replayed here.
-        db.session.rollback()
-        raise Refused(401, "signature refused: it was made for another host")
     return found["actor"]
 
 
