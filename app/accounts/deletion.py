@@ -19,7 +19,7 @@ from collections.abc import Iterator
 
 import sqlalchemy as sa
 
-from app import avatars, media, search
+from app import avatars, federation, media, search
 from app.extensions import db
 from app.models import Activity, AuditEntry, Like, Mention, Message, Post, PostTag, User, followers
 
@@ -32,6 +32,7 @@ def delete_account(user: User, by: User | None = None) -> None:
     `by` is the administrator who does it, written to the audit log (None: the person themselves).
     """
     user_id = user.id
+    federation.note_leaving(user)  # its remote followers are told once this commits
     if by is not None:
         db.session.add(
             AuditEntry(actor_id=by.id, actor_name=by.username, action="delete_account", target_name=user.username)

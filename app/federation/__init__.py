@@ -27,7 +27,7 @@ from app.federation import (
 )
 from app.federation.delivery import deliver_activity
 from app.federation.documents import ACTIVITY_JSON
-from app.federation.fanout import fan_out
+from app.federation.fanout import fan_out, note_leaving
 from app.federation.keys import KeyUnusable, key_for, private_key, rotate
 from app.federation.routes import bp
 from config import ConfigError
@@ -41,6 +41,7 @@ __all__ = [
     "fan_out",
     "init_app",
     "key_for",
+    "note_leaving",
     "private_key",
     "rotate",
 ]

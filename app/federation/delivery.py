@@ -22,11 +22,12 @@ from app.federation import domains, keys, remote
 from app.federation.documents import ACTIVITY_JSON, actor_url
 from app.federation.signatures import sign
 from app.models import FailedDelivery, User
-from app.tasks import job
+from app.tasks import JOBS, job
 
 log = logging.getLogger(__name__)
 
 DELIVER_JOB = "deliver_activity"
+FAREWELL_JOB = "deliver_farewell"
 POST_SECONDS = 10
 
 
@@ -36,16 +37,24 @@ class DeliveryFailed(Exception):
 
 def deliver_later(sender: User, inbox: str, activity: dict[str, Any]) -> None:
     """Send `activity` to `inbox`, signed as `sender`, in the background (after the caller commits)."""
-    app = current_app._get_current_object()
     keys.key_for(sender)  # made here if need be (it commits), not by the job
-    runner = app.extensions["tasks"]
+    _in_background(DELIVER_JOB, sender.id, inbox, activity)
+
+
+def deliver_farewell_later(sealed_key: str, key_id: str, inbox: str, activity: dict[str, Any]) -> None:
+    """Send the Delete of an account that is gone, signed with the key it had (sealed), in the background."""
+    _in_background(FAREWELL_JOB, sealed_key, key_id, inbox, activity)
+
+
+def _in_background(name: str, *args: Any) -> None:
+    """Queue the job `name` on RQ, with the delivery retries; without Redis (or with it down), a thread runs it."""
+    app = current_app._get_current_object()
     try:
-        intervals = app.config["FEDERATION_RETRY_INTERVALS"]
-        if runner.queue_job(DELIVER_JOB, sender.id, inbox, activity, retry_intervals=intervals):
+        if app.extensions["tasks"].queue_job(name, *args, retry_intervals=app.config["FEDERATION_RETRY_INTERVALS"]):
             return
     except Exception:
-        log.warning("could not queue a delivery to %s: sending it from this process", inbox, exc_info=True)
-    threading.Thread(target=_deliver_in_thread, args=(app, sender.id, inbox, activity), daemon=True).start()
+        log.warning("could not queue %s: running it in this process", name, exc_info=True)
+    threading.Thread(target=_run_in_thread, args=(app, JOBS[name], args), daemon=True).start()
 
 
 @job
@@ -80,10 +89,24 @@ def retry_failed() -> int:
     return len(failed)
 
 
+@job
+def deliver_farewell(sealed_key: str, key_id: str, inbox: str, activity: dict[str, Any]) -> None:
+    """Job: POST the Delete of a deleted account, signed with its old key; raise DeliveryFailed to be tried again.
+
+    Its account is gone, so a last failure is logged, not kept for `--retry`.
+    """
+    if not domains.blocked(remote.host_of(inbox)):
+        _post_signed(keys.unseal(sealed_key), key_id, inbox, activity)
+
+
 def _post(sender: User, inbox: str, activity: dict[str, Any]) -> None:
-    key = keys.key_for(sender)
+    key_id = f"{actor_url(sender.username)}#main-key"
+    _post_signed(keys.private_key(keys.key_for(sender)), key_id, inbox, activity)
+
+
+def _post_signed(private_key, key_id: str, inbox: str, activity: dict[str, Any]) -> None:
     body = json.dumps(activity).encode("utf-8")
-    headers = sign("POST", inbox, body, f"{actor_url(sender.username)}#main-key", keys.private_key(key))
+    headers = sign("POST", inbox, body, key_id, private_key)
     headers["Content-Type"] = ACTIVITY_JSON
     try:
         remote.check_address(inbox)
@@ -94,10 +117,10 @@ def _post(sender: User, inbox: str, activity: dict[str, Any]) -> None:
         raise DeliveryFailed(f"{inbox} answered {response.status_code}")
 
 
-def _deliver_in_thread(app: Flask, sender_id: int, inbox: str, activity: dict[str, Any]) -> None:
+def _run_in_thread(app: Flask, function, args: tuple) -> None:
     with app.app_context():
         try:
-            deliver_activity(sender_id, inbox, activity)
+            function(*args)
         except DeliveryFailed as error:
             log.warning("delivery failed: %s", error)
         finally:

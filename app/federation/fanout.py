@@ -7,6 +7,9 @@ background job (`fan_out`: RQ, or a thread) builds the activities and delivers e
 author's remote followers, once per server that offers a shared inbox (app.federation.delivery):
 the request that published never waits for it, and a rolled-back write sends nothing. The
 listeners are installed for an app with FEDERATION on, and do nothing for any other app.
+
+A deleted account is different: app.accounts calls `note_leaving` before its rows go, and its
+remote followers are sent a Delete of the account, signed with the key it had.
 """
 
 import logging
@@ -17,13 +20,14 @@ from flask import Flask, current_app
 
 from app.extensions import db
 from app.federation import documents
-from app.federation.delivery import deliver_later
-from app.models import Post, RemoteActor, RemoteFollower, User
+from app.federation.delivery import deliver_farewell_later, deliver_later
+from app.models import ActorKey, Post, RemoteActor, RemoteFollower, User
 from app.tasks import job
 
 log = logging.getLogger(__name__)
 
 EVENTS_KEY = "federation_events"
+FAREWELLS_KEY = "federation_farewells"
 FAN_OUT_JOB = "fan_out"
 
 
@@ -68,8 +72,29 @@ def collect(session, flush_context) -> None:
         session.info.setdefault(EVENTS_KEY, []).extend(events)
 
 
+def note_leaving(user: User) -> None:
+    """Before `user`'s account is deleted, in its transaction: once it is committed, tell their remote followers.
+
+    Their key pair goes with the account, so the Delete is signed with the sealed key kept here.
+    """
+    if not current_app.config.get("FEDERATION"):
+        return
+    inboxes = _follower_inboxes({user.id}).get(user.id)
+    key = db.session.get(ActorKey, user.id)
+    if not inboxes or key is None:
+        return
+    actor = documents.actor_url(user.username)
+    activity = {"@context": documents.CONTEXT, "id": f"{actor}#delete", "type": "Delete", "actor": actor,
+                "object": actor, "to": [documents.PUBLIC]}  # fmt: skip
+    farewell = (key.private_key_sealed, f"{actor}#main-key", inboxes, activity)
+    db.session.info.setdefault(FAREWELLS_KEY, []).append(farewell)
+
+
 def send(session) -> None:
-    """Start the fan-out of the committed events, in the background."""
+    """Start the fan-out of the committed events, and the farewells of deleted accounts, in the background."""
+    for sealed_key, key_id, inboxes, activity in session.info.pop(FAREWELLS_KEY, []):
+        for inbox in inboxes:
+            deliver_farewell_later(sealed_key, key_id, inbox, activity)
     events = session.info.pop(EVENTS_KEY, None)
     if not events:
         return
@@ -85,6 +110,7 @@ def send(session) -> None:
 def forget(session, previous_transaction) -> None:
     if previous_transaction.parent is None:
         session.info.pop(EVENTS_KEY, None)
+        session.info.pop(FAREWELLS_KEY, None)
 
 
 @job

@@ -58,10 +58,15 @@ def rotate(user: User) -> ActorKey:
 
 def private_key(key: ActorKey) -> rsa.RSAPrivateKey:
     """Return the private half of `key`, unsealed; KeyUnusable when SECRET_KEY does not open it."""
+    return unseal(key.private_key_sealed, f"the private key of user {key.user_id}")
+
+
+def unseal(sealed: str, what: str = "a private key") -> rsa.RSAPrivateKey:
+    """Open a sealed private key (an ActorKey's `private_key_sealed`); KeyUnusable when it does not open."""
     try:
-        pem = _fernet().decrypt(key.private_key_sealed.encode("ascii"))
+        pem = _fernet().decrypt(sealed.encode("ascii"))
     except (InvalidToken, ValueError) as error:
-        raise KeyUnusable(f"the private key of user {key.user_id} does not open under this SECRET_KEY") from error
+        raise KeyUnusable(f"{what} does not open under this SECRET_KEY") from error
     return serialization.load_pem_private_key(pem, password=None)
 
 

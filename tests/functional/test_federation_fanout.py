@@ -9,7 +9,7 @@ import time
 import pytest
 from werkzeug.datastructures import Headers
 
-from app import conversations
+from app import accounts, conversations
 from app.extensions import db
 from app.federation import key_for
 from app.federation.signatures import verify
@@ -120,3 +120,14 @@ def test_a_failed_delivery_is_kept_and_sent_again_by_the_command(app, peer, alic
     (create,) = delivered(peer, alice)
     assert create["object"]["id"] == f"{ORIGIN}/post/{post.id}"
     assert "0 failed deliveries wait" in runner.invoke(args=["federation", "deliver"]).output
+
+
+def test_a_deleted_account_tells_its_remote_followers_signed_with_its_old_key(app, peer, alice):
+    public_key = key_for(alice).public_key_pem
+    accounts.delete_account(alice)
+    db.session.commit()
+    (delivery,) = peer.wait_for_deliveries(1)
+    assert delivery.path == "/inbox"
+    verify("POST", delivery.path, Headers(delivery.headers), delivery.body, lambda key_id: public_key)
+    assert delivery.activity["type"] == "Delete"
+    assert delivery.activity["actor"] == delivery.activity["object"] == ALICE
