@@ -118,7 +118,7 @@ def test_a_new_key_is_fetched_when_the_kept_one_fails(client, peer, alice):
     bob = peer.actor("bob")
     deliver(client, peer, bob, follow_of(bob, 1))
     peer.actors.clear()
-    rotated = peer.actor("bob")  # same actor, a new key pair
+    rotated = peer.actor("bob", new_key=True)  # same actor, a new key pair
     assert deliver(client, peer, rotated, follow_of(rotated, 2)).status_code == 202
 
 

@@ -90,9 +90,10 @@ class Peer:
     def host(self) -> str:
         return self.base.split("://", 1)[1]
 
-    def actor(self, username: str) -> PeerActor:
-        if username not in self.actors:
-            key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    def actor(self, username: str, new_key: bool = False) -> PeerActor:
+        """The peer's actor `username` (made on first use); `new_key` gives it a key pair never used before."""
+        if username not in self.actors or new_key:
+            key = _new_key() if new_key else _kept_key(username)
             self.actors[username] = PeerActor(username, key, self.base)
         return self.actors[username]
 
@@ -123,6 +124,20 @@ class Peer:
             if request.path == f"/users/{actor.username}":
                 return _json(actor.document())
         return Response(status=404)
+
+
+# The peers' actors' keys, by username, made once per test run (a 2048-bit key takes about 0.1 s).
+_KEYS: dict[str, rsa.RSAPrivateKey] = {}
+
+
+def _kept_key(username: str) -> rsa.RSAPrivateKey:
+    if username not in _KEYS:
+        _KEYS[username] = _new_key()
+    return _KEYS[username]
+
+
+def _new_key() -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
 def _json(document: dict) -> Response:
