@@ -19,7 +19,7 @@ from rq import get_current_job
 
 from app.extensions import db
 from app.federation import domains, keys, remote
-from app.federation.documents import ACTIVITY_JSON, actor_url
+from app.federation.documents import ACTIVITY_JSON, key_url
 from app.federation.signatures import sign
 from app.models import FailedDelivery, User
 from app.tasks import JOBS, job
@@ -100,8 +100,7 @@ def deliver_farewell(sealed_key: str, key_id: str, inbox: str, activity: dict[st
 
 
 def _post(sender: User, inbox: str, activity: dict[str, Any]) -> None:
-    key_id = f"{actor_url(sender.username)}#main-key"
-    _post_signed(keys.private_key(keys.key_for(sender)), key_id, inbox, activity)
+    _post_signed(keys.private_key(keys.key_for(sender)), key_url(sender.username), inbox, activity)
 
 
 def _post_signed(private_key, key_id: str, inbox: str, activity: dict[str, Any]) -> None:

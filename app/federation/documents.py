@@ -45,6 +45,11 @@ def actor_url(username: str) -> str:
     return absolute("main.user", username=username)
 
 
+def key_url(username: str) -> str:
+    """The id of the account's public key: what its signatures name as their keyId."""
+    return f"{actor_url(username)}#main-key"
+
+
 def note_url(post_id: int) -> str:
     return absolute("social.thread", id=post_id)
 
@@ -80,7 +85,7 @@ def actor(user: User) -> dict[str, Any]:
         "manuallyApprovesFollowers": False,
         "discoverable": True,
         "icon": {"type": "Image", "url": origin() + icon if icon.startswith("/") else icon},
-        "publicKey": {"id": f"{url}#main-key", "owner": url, "publicKeyPem": key_for(user).public_key_pem},
+        "publicKey": {"id": key_url(user.username), "owner": url, "publicKeyPem": key_for(user).public_key_pem},
     }
 
 
@@ -110,11 +115,21 @@ def outbox_item(post: Post, shown: dict[int, dict[str, Any]]) -> dict[str, Any]:
     author = actor_url(post.author.username)
     addressing = {"to": [PUBLIC], "cc": [absolute("federation.followers", username=post.author.username)]}
     if post.repost_of_id is not None:
-        announce_id = f"{note_url(post.repost_of_id)}/announces/{post.id}"
-        return {"id": announce_id, "type": "Announce", "actor": author, "published": timestamp(post.timestamp),
-                "object": note_url(post.repost_of_id), **addressing}  # fmt: skip
-    return {"id": f"{note_url(post.id)}/activity", "type": "Create", "actor": author,
-            "published": timestamp(post.timestamp), "object": shown[post.id], **addressing}  # fmt: skip
+        kind, activity_id, shared = (
+            "Announce",
+            f"{note_url(post.repost_of_id)}/announces/{post.id}",
+            note_url(post.repost_of_id),
+        )
+    else:
+        kind, activity_id, shared = "Create", f"{note_url(post.id)}/activity", shown[post.id]
+    return {
+        "id": activity_id,
+        "type": kind,
+        "actor": author,
+        "published": timestamp(post.timestamp),
+        "object": shared,
+        **addressing,
+    }
 
 
 def delete_of(post_id: int, username: str) -> dict[str, Any]:
@@ -127,6 +142,19 @@ def delete_of(post_id: int, username: str) -> dict[str, Any]:
         "object": {"id": note_url(post_id), "type": "Tombstone"},
         "to": [PUBLIC],
         "cc": [absolute("federation.followers", username=username)],
+    }
+
+
+def delete_of_account(username: str) -> dict[str, Any]:
+    """The activity that tells followers an account is gone."""
+    actor = actor_url(username)
+    return {
+        "@context": CONTEXT,
+        "id": f"{actor}#delete",
+        "type": "Delete",
+        "actor": actor,
+        "object": actor,
+        "to": [PUBLIC],
     }
 
 
@@ -228,16 +256,14 @@ def _note(post: Post, mentions: list[tuple[str, str]], tags: list[str], images: 
             {
                 "type": "Document",
                 "mediaType": image.content_type,
-                "url": media.url(image, "original", external=False),
+                "url": origin() + media.url(image, "original", external=False),
                 "name": image.alt_text,
                 "width": image.width,
                 "height": image.height,
-            }  # fmt: skip
+            }
             for image in images
         ],
     }
-    for item in document["attachment"]:
-        item["url"] = origin() + item["url"]
     if post.language:
         document["contentMap"] = {post.language: document["content"]}
     return document

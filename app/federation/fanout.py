@@ -83,10 +83,12 @@ def note_leaving(user: User) -> None:
     key = db.session.get(ActorKey, user.id)
     if not inboxes or key is None:
         return
-    actor = documents.actor_url(user.username)
-    activity = {"@context": documents.CONTEXT, "id": f"{actor}#delete", "type": "Delete", "actor": actor,
-                "object": actor, "to": [documents.PUBLIC]}  # fmt: skip
-    farewell = (key.private_key_sealed, f"{actor}#main-key", inboxes, activity)
+    farewell = (
+        key.private_key_sealed,
+        documents.key_url(user.username),
+        inboxes,
+        documents.delete_of_account(user.username),
+    )
     db.session.info.setdefault(FAREWELLS_KEY, []).append(farewell)
 
 
