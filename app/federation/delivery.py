@@ -81,11 +81,12 @@ def retry_failed() -> int:
     """Send every kept failed delivery again, oldest first (each one afresh, with its retries); return how many."""
     failed = list(db.session.scalars(sa.select(FailedDelivery).order_by(FailedDelivery.failed_at, FailedDelivery.id)))
     for delivery in failed:
+        sender_id, inbox, activity = delivery.sender_id, delivery.inbox, json.loads(delivery.activity)
         db.session.delete(delivery)
         db.session.commit()  # gone before it is queued: a second retry run cannot send it twice
-        sender = db.session.get(User, delivery.sender_id)
+        sender = db.session.get(User, sender_id)
         if sender is not None:
-            deliver_later(sender, delivery.inbox, json.loads(delivery.activity))
+            deliver_later(sender, inbox, activity)
     return len(failed)
 
 
