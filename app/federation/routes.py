@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask import Blueprint, Response, current_app, request
 from werkzeug.http import HTTP_STATUS_CODES
 
@@ -148,16 +149,16 @@ def refused(error: Refused):
 
 
 def _note_response(post_id: int) -> Response:
-    post = db.session.get(Post, post_id) if is_valid_id(post_id) else None
-    if post is not None and post.is_deleted:
-        return _activity(documents.tombstone(post_id), status=410)
-    visible = (
-        post is not None
-        and post.repost_of_id is None
-        and db.session.scalar(sa.select(sa.literal(True)).where(Post.id == post.id, Post.visible_to(None)))
+    """A post's Note; a Tombstone (410) for a deleted one that still holds a thread; else 404."""
+    # One statement: the post, if an anonymous reader may see it (tombstones included) and it is no repost.
+    shown = sa.select(Post).where(
+        Post.id == post_id, Post.repost_of_id.is_(None), Post.visible_to(None, tombstones=True)
     )
-    if not visible:
+    post = db.session.scalar(shown.options(so.joinedload(Post.author))) if is_valid_id(post_id) else None
+    if post is None:
         raise Refused(404, "no such post")
+    if post.is_deleted:
+        return _activity(documents.tombstone(post_id), status=410)
     return _activity(documents.note(post))
 
 
