@@ -147,6 +147,8 @@ def _json(document: dict) -> Response:
 # This server, as the federation tests name it.
 HOST = "micro.test"
 ORIGIN = f"https://{HOST}"
+# The actor of the local account the federation tests make, alice.
+ALICE = f"{ORIGIN}/user/alice"
 FEDERATION_SETTINGS = {
     "FEDERATION": True,
     "SERVER_NAME": HOST,

@@ -13,22 +13,8 @@ from app import accounts, conversations
 from app.extensions import db
 from app.federation import key_for
 from app.federation.signatures import verify
-from tests.support.apps import pushed
 from tests.support.factories import UserFactory
-from tests.support.peers import ORIGIN, Peer, federated_app
-
-ALICE = f"{ORIGIN}/user/alice"
-
-
-@pytest.fixture
-def app(tmp_path):
-    yield from pushed(federated_app(tmp_path / "federation.db"))
-
-
-@pytest.fixture
-def peer():
-    with Peer() as server:
-        yield server
+from tests.support.peers import ALICE, ORIGIN
 
 
 @pytest.fixture

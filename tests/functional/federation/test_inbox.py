@@ -16,34 +16,8 @@ from app.extensions import db
 from app.federation import domains, key_for, remote
 from app.federation.signatures import sign, verify
 from app.models import ReceivedActivity, RemoteActor, RemoteFollower
-from tests.support.apps import pushed
 from tests.support.factories import UserFactory
-from tests.support.peers import ORIGIN, Peer, federated_app
-
-ALICE = f"{ORIGIN}/user/alice"
-
-
-@pytest.fixture
-def app(tmp_path):
-    yield from pushed(federated_app(tmp_path / "federation.db"))
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
-@pytest.fixture
-def alice(app):
-    user = UserFactory(username="alice")
-    db.session.commit()
-    return user
-
-
-@pytest.fixture
-def peer():
-    with Peer() as server:
-        yield server
+from tests.support.peers import ALICE, ORIGIN, federated_app
 
 
 def follow_of(actor, number: int = 1) -> dict:

@@ -13,31 +13,11 @@ from cryptography.hazmat.primitives import serialization
 
 from app.extensions import db
 from app.models import RemoteActor, RemoteFollower
-from tests.support.apps import pushed
-from tests.support.factories import UserFactory
 from tests.support.paths import ROOT
-from tests.support.peers import HOST, ORIGIN, Peer, federated_app
+from tests.support.peers import ALICE, HOST, ORIGIN, Peer
 
 FIXTURES = ROOT / "tests" / "fixtures" / "activitypub"
-ALICE = f"{ORIGIN}/user/alice"
 AP = {"Accept": "application/activity+json"}
-
-
-@pytest.fixture
-def app(tmp_path):
-    yield from pushed(federated_app(tmp_path / "federation.db"))
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
-@pytest.fixture
-def alice(app):
-    user = UserFactory(username="alice")
-    db.session.commit()
-    return user
 
 
 @pytest.fixture
