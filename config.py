@@ -145,6 +145,9 @@ class Config:
     FEDERATION_RETRY_INTERVALS = env_int_list("FEDERATION_RETRY_INTERVALS", "60,300,1800,7200,21600,54000")
     # Fetch and deliver to peers on private or loopback addresses too (a private network, or tests).
     FEDERATION_ALLOW_PRIVATE_PEERS = env_bool("FEDERATION_ALLOW_PRIVATE_PEERS")
+    # How other servers are reached when only their host is known (an @name@host search): "https",
+    # or "http" for peers on a private network or in tests.
+    FEDERATION_PEER_SCHEME = env_str("FEDERATION_PEER_SCHEME", "https")
     # Where avatars come from: "identicon" (drawn and served by the app) or "gravatar" (www.gravatar.com).
     AVATAR_PROVIDER = env_str("AVATAR_PROVIDER", "identicon")
 

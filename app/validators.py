@@ -8,6 +8,8 @@ from wtforms import ValidationError
 
 # Letters of any script, digits, underscore, dot and hyphen.
 USERNAME_PATTERN = re.compile(r"^[\w.\-]+$")
+# A server's host, with its port if any, as remote accounts' names end (`name@host`).
+HOST_PATTERN = re.compile(r"[a-z0-9\-]+(\.[a-z0-9\-]+)*(:\d{1,5})?", re.IGNORECASE)
 # Unicode categories refused in user text: control, surrogate, private-use and unassigned.
 NOT_PRINTABLE = frozenset({"Cc", "Cs", "Co", "Cn"})
 
@@ -25,6 +27,14 @@ def is_valid_username(value: str) -> bool:
     """Return whether `value` is a well-formed username (1-64 allowed characters)."""
     # A name of dots alone ("." or "..") would make an unreachable /user/<name> URL.
     return 0 < len(value) <= 64 and bool(USERNAME_PATTERN.fullmatch(value)) and value.strip(".") != ""
+
+
+def is_valid_account_name(value: str) -> bool:
+    """Return whether `value` names an account: a username, or `name@host` for another server's."""
+    name, at, host = value.partition("@")
+    if not at:
+        return is_valid_username(value)
+    return is_valid_username(name) and 0 < len(value) <= 128 and bool(HOST_PATTERN.fullmatch(host))
 
 
 def username_characters(form, field) -> None:

@@ -18,8 +18,9 @@ from collections import Counter
 from collections.abc import Iterator
 
 import sqlalchemy as sa
+from flask import current_app
 
-from app import avatars, federation, media, search
+from app import avatars, media, search
 from app.extensions import db
 from app.models import Activity, AuditEntry, Like, Mention, Message, Post, PostTag, User, followers
 
@@ -32,7 +33,9 @@ def delete_account(user: User, by: User | None = None) -> None:
     `by` is the administrator who does it, written to the audit log (None: the person themselves).
     """
     user_id = user.id
-    federation.note_leaving(user)  # its remote followers are told once this commits
+    federation = current_app.extensions.get("federation")
+    if federation is not None:  # on: its remote followers are told once this commits
+        federation.note_leaving(user)
     if by is not None:
         db.session.add(
             AuditEntry(actor_id=by.id, actor_name=by.username, action="delete_account", target_name=user.username)

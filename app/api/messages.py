@@ -21,6 +21,8 @@ def recipient_or_404(data: dict) -> User:
         user = db.session.scalar(User.by_username(data["recipient"]))
     if user is None:
         abort(404, "There is no such recipient.")
+    if user.is_remote:
+        abort(400, "Messages reach only accounts of this server.")
     return user
 
 
@@ -37,7 +39,7 @@ def get_messages(page: int, per_page: int):
     return collection(paginate(query, page, per_page, total=count(query)), "api.get_messages")
 
 
-@bp.route("/messages", methods=["POST"], errors=(403, 404, 413, 415))
+@bp.route("/messages", methods=["POST"], errors=(400, 403, 404, 413, 415))
 @bp.arguments(schemas.MessageCreate)
 @bp.response(201, schemas.Message)
 def send_message(data: dict):

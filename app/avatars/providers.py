@@ -76,7 +76,7 @@ class Gravatar:
         uploaded = uploaded_url(user, size)
         if uploaded is not None:
             return uploaded
-        digest = hashlib.md5(user.email.lower().encode("utf-8")).hexdigest()
+        digest = hashlib.md5((user.email or "").lower().encode("utf-8")).hexdigest()
         return f"https://www.gravatar.com/avatar/{digest}?d=identicon&s={int(size)}"
 
 

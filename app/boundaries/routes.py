@@ -9,7 +9,7 @@ from app.extensions import db
 from app.main.forms import EmptyForm
 from app.models import User
 from app.pagination import page_arg
-from app.validators import is_valid_username
+from app.validators import is_valid_account_name
 from app.web.security import is_safe_next
 
 bp = Blueprint("boundaries", __name__)
@@ -19,7 +19,7 @@ def _other_user(username: str) -> User:
     """Return the person named, after checking the form's CSRF token; 404 for an unknown name."""
     if not EmptyForm().validate_on_submit():
         abort(400)
-    user = db.session.scalar(User.by_username(username)) if is_valid_username(username) else None
+    user = db.session.scalar(User.by_username(username)) if is_valid_account_name(username) else None
     if user is None:
         abort(404)
     return user

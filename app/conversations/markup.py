@@ -19,8 +19,9 @@ MAX_TAG_LENGTH = 64
 # A URL runs to the next space, quote, angle bracket or bidi control.
 _URL = rf"https?://[^\s<>\"'`{BIDI_CONTROLS}]+"
 # A name as usernames are written (app.validators), not preceded by a word character or another @
-# (so "me@example.com" is not a mention).
-_MENTION = r"(?<![\w@])@([\w.\-]*\w)"
+# (so "me@example.com" is not a mention), with the host of its server for an account of another
+# (`@name@host`, app.federation).
+_MENTION = r"(?<![\w@])@([\w.\-]*\w(?:@[\w\-]+(?:\.[\w\-]+)*(?::\d{1,5})?)?)"
 # Combining marks: `re`'s \w leaves them out, but a decomposed "é" is still part of a word.
 _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 _TAG_CHARACTERS = rf"[\w{_MARKS}]*[^\W\d][\w{_MARKS}]*"

@@ -1,5 +1,7 @@
 """Writing and deleting posts: replies, mentions and hashtags are recorded with the post."""
 
+from datetime import datetime
+
 import sqlalchemy as sa
 
 from app import media, safety
@@ -17,12 +19,18 @@ class CannotReply(Exception):
 
 
 def publish(
-    author: User, body: str, language: str, in_reply_to: Post | None = None, media_ids: list[int] | None = None
+    author: User,
+    body: str,
+    language: str,
+    in_reply_to: Post | None = None,
+    media_ids: list[int] | None = None,
+    timestamp: datetime | None = None,
 ) -> Post:
     """Add `author`'s post (a reply when `in_reply_to` is given) with its tags, mentions and images; the caller commits.
 
     `media_ids` are the author's own unattached images (app.media.store), at most four, in order;
-    any other raises `media.CannotAttach`, and the caller rolls back.
+    any other raises `media.CannotAttach`, and the caller rolls back. `timestamp` dates a note
+    another server published (app.federation); a post written here is dated now.
 
     A reply to a repost answers the reposted post. The author of the answered post is told of the
     reply, and each known user named with `@name` of the mention, once per post whatever the kinds.
@@ -32,7 +40,7 @@ def publish(
         parent = in_reply_to.shown
         if parent.is_deleted or safety.blocked_between(author, parent.author):
             raise CannotReply
-    post = Post.publish(author, body, language, parent=parent)
+    post = Post.publish(author, body, language, parent=parent, timestamp=timestamp)
     db.session.flush()
     media.attach(list(media_ids or ()), post, author)
     for tag in find_tags(post.body):

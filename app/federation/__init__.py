@@ -19,12 +19,14 @@ from flask import Flask
 
 from app.extensions import csrf
 from app.federation import (
+    accounts,
     delivery,
     domains,
     fanout,
     pages,  # noqa: F401  (its views join the blueprint, as the tutorial's routes do)
     routes,
 )
+from app.federation.accounts import LookupFailed, find_account, parse_handle
 from app.federation.delivery import deliver_activity
 from app.federation.documents import ACTIVITY_JSON
 from app.federation.fanout import fan_out, note_leaving
@@ -35,13 +37,17 @@ from config import ConfigError
 __all__ = [
     "ACTIVITY_JSON",
     "KeyUnusable",
+    "LookupFailed",
     "deliver_activity",
+    "accounts",
     "delivery",
     "domains",
     "fan_out",
+    "find_account",
     "init_app",
     "key_for",
     "note_leaving",
+    "parse_handle",
     "private_key",
     "rotate",
 ]
@@ -55,6 +61,9 @@ def init_app(app: Flask) -> None:
         raise ConfigError("FEDERATION=1 needs SERVER_NAME: the public host name accounts and posts are known by")
     app.register_blueprint(bp)
     fanout.install()
+    # The models and app.accounts reach federation through here: a follow of a remote account
+    # (`follow_changed`), a deleted account (`note_leaving`).
+    app.extensions["federation"] = fanout
     # Servers deliver to the inboxes without a CSRF token: what vouches for them is their signature.
     # The blueprint's site pages (the domain blocks) keep their protection.
     for view in (routes.inbox, routes.shared_inbox):

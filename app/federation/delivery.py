@@ -41,6 +41,11 @@ def deliver_later(sender: User, inbox: str, activity: dict[str, Any]) -> None:
     _in_background(DELIVER_JOB, sender.id, inbox, activity)
 
 
+def deliver_later_as(sender_id: int, inbox: str, activity: dict[str, Any]) -> None:
+    """`deliver_later` for a session's after-commit work, which may not commit: the job makes the key if need be."""
+    _in_background(DELIVER_JOB, sender_id, inbox, activity)
+
+
 def deliver_farewell_later(sealed_key: str, key_id: str, inbox: str, activity: dict[str, Any]) -> None:
     """Send the Delete of an account that is gone, signed with the key it had (sealed), in the background."""
     _in_background(FAREWELL_JOB, sealed_key, key_id, inbox, activity)

@@ -198,7 +198,7 @@ def nodeinfo_links() -> dict[str, Any]:
 
 def nodeinfo(version: str, open_registrations: bool) -> dict[str, Any]:
     """Return NodeInfo 2.1: the software, its protocol and the community's size, from the counters (one query)."""
-    active = User.suspended_at.is_(None)
+    active = sa.and_(User.suspended_at.is_(None), User.domain.is_(None))  # this server's own accounts
     month, half_year = utcnow() - timedelta(days=30), utcnow() - timedelta(days=180)
     users, monthly, half_yearly, posts = db.session.execute(
         sa.select(

@@ -1,13 +1,14 @@
 """Domain blocks: servers this one does not federate with.
 
 A blocked server's deliveries are refused before anything of theirs is fetched, nothing is
-delivered to it, and blocking forgets its actors, so their follows of local accounts end.
+delivered to it, and blocking forgets its actors, so their follows of local accounts end; its
+accounts kept here are suspended, so their posts are hidden everywhere.
 """
 
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import DomainBlock, RemoteActor
+from app.models import DomainBlock, RemoteActor, User, utcnow
 
 MAX_DOMAIN = 255
 
@@ -39,12 +40,28 @@ def block(domain: str, reason: str = "") -> DomainBlock:
     if entry is None:
         entry = DomainBlock(domain=domain, reason=reason[:200])
         db.session.add(entry)
+    db.session.execute(sa.delete(RemoteActor).where(_on(RemoteActor.domain, domain)))
     db.session.execute(
-        sa.delete(RemoteActor).where(
-            sa.or_(RemoteActor.domain == domain, RemoteActor.domain.endswith("." + domain, autoescape=True))
-        )
+        sa.update(User)
+        .where(_on(User.domain, domain), User.suspended_at.is_(None))
+        .values(suspended_at=utcnow())
+        .execution_options(synchronize_session=False)
     )
     return entry
+
+
+def _on(column: sa.Column, domain: str) -> sa.ColumnElement[bool]:
+    """The rows whose `column` (a host, with its port if any) is `domain` or a subdomain of it, on any port."""
+    return sa.or_(
+        column == domain,
+        column.startswith(domain + ":", autoescape=True),
+        column.endswith("." + domain, autoescape=True),
+        column.like(f"%.{_escaped(domain)}:%", escape="/"),
+    )
+
+
+def _escaped(text: str) -> str:
+    return text.replace("/", "//").replace("%", "/%").replace("_", "/_")
 
 
 def unblock(domain: str) -> bool:

@@ -10,9 +10,14 @@ listeners are installed for an app with FEDERATION on, and do nothing for any ot
 
 A deleted account is different: app.accounts calls `note_leaving` before its rows go, and its
 remote followers are sent a Delete of the account, signed with the key it had.
+
+A local account that follows (or stops following) a remote one tells its server with a Follow (or
+an Undo of it), sent after the commit too: the model reaches `follow_changed` through
+`app.extensions["federation"]`.
 """
 
 import logging
+import secrets
 import threading
 
 import sqlalchemy as sa
@@ -20,7 +25,7 @@ from flask import Flask, current_app
 
 from app.extensions import db
 from app.federation import documents
-from app.federation.delivery import deliver_farewell_later, deliver_later
+from app.federation.delivery import deliver_farewell_later, deliver_later, deliver_later_as
 from app.models import ActorKey, Post, RemoteActor, RemoteFollower, User
 from app.tasks import job
 
@@ -28,6 +33,7 @@ log = logging.getLogger(__name__)
 
 EVENTS_KEY = "federation_events"
 FAREWELLS_KEY = "federation_farewells"
+FOLLOWS_KEY = "federation_follows"
 FAN_OUT_JOB = "fan_out"
 
 
@@ -92,11 +98,36 @@ def note_leaving(user: User) -> None:
     db.session.info.setdefault(FAREWELLS_KEY, []).append(farewell)
 
 
+def follow_changed(follower: User, followed: User, following: bool) -> None:
+    """In the transaction of a follow of a remote account (or of its end): tell its server once it is committed."""
+    if not current_app.config.get("FEDERATION"):
+        return
+    actor = db.session.scalar(sa.select(RemoteActor).where(RemoteActor.user_id == followed.id))
+    if actor is None:
+        return
+    me = documents.actor_url(follower.username)
+    follow = {"id": f"{me}#follows/{secrets.token_hex(8)}", "type": "Follow", "actor": me, "object": actor.uri}
+    if following:
+        activity = {"@context": documents.CONTEXT, **follow}
+    else:
+        # Servers find the follow that ends by its actor and object: the first Follow's id is not kept.
+        activity = {
+            "@context": documents.CONTEXT,
+            "id": f"{me}#undos/{secrets.token_hex(8)}",
+            "type": "Undo",
+            "actor": me,
+            "object": follow,
+        }
+    db.session.info.setdefault(FOLLOWS_KEY, []).append((follower.id, actor.inbox, activity))
+
+
 def send(session) -> None:
-    """Start the fan-out of the committed events, and the farewells of deleted accounts, in the background."""
+    """Start the fan-out of the committed events, the follows and the deleted accounts' farewells, in the background."""
     for sealed_key, key_id, inboxes, activity in session.info.pop(FAREWELLS_KEY, []):
         for inbox in inboxes:
             deliver_farewell_later(sealed_key, key_id, inbox, activity)
+    for sender_id, inbox, activity in session.info.pop(FOLLOWS_KEY, []):
+        deliver_later_as(sender_id, inbox, activity)
     events = session.info.pop(EVENTS_KEY, None)
     if not events:
         return
@@ -111,8 +142,8 @@ def send(session) -> None:
 
 def forget(session, previous_transaction) -> None:
     if previous_transaction.parent is None:
-        session.info.pop(EVENTS_KEY, None)
-        session.info.pop(FAREWELLS_KEY, None)
+        for key in (EVENTS_KEY, FAREWELLS_KEY, FOLLOWS_KEY):
+            session.info.pop(key, None)
 
 
 @job

@@ -8,8 +8,11 @@ dropped, as servers drop what concerns nobody here.
 
 Acted on: Follow of a local account (recorded, answered with an Accept delivered in the
 background), Undo of such a Follow, Delete of the sender's own account (forgotten, with its
-follows; one never known costs no fetch) and Update of it (fetched again). A server whose domain
-is blocked is refused before anything is fetched.
+follows and its account in the site; one never known costs no fetch) and Update of it (fetched
+again). Create of a public note, kept as a post (app.federation.accounts) when someone here
+follows its author or it answers a post here; Update and Delete of such a note. Reject of a
+local account's Follow ends it (an Accept changes nothing: a follow counts from the start). A
+server whose domain is blocked is refused before anything is fetched.
 """
 
 import hashlib
@@ -19,8 +22,9 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Request, current_app
 
+from app import accounts as local_accounts
 from app.extensions import db
-from app.federation import documents, domains, remote
+from app.federation import accounts, documents, domains, remote
 from app.federation.delivery import deliver_later
 from app.federation.signatures import SignatureError, parse, verify
 from app.models import ReceivedActivity, RemoteActor, RemoteFollower, User
@@ -138,11 +142,20 @@ def _apply(activity: dict[str, Any], sender: RemoteActor) -> list[tuple[User, st
     if kind == "Follow":
         return [_follow(activity, sender)]
     if _is_self_delete(activity):
-        db.session.delete(sender)  # the account is gone: its follows go with it
+        _forget(sender)
         return []
-    if kind == "Update" and isinstance(activity.get("object"), dict) and activity["object"].get("id") == sender.uri:
+    subject = activity.get("object")
+    if kind == "Update" and isinstance(subject, dict) and subject.get("id") == sender.uri:
         remote.actor_for_key(sender.key_id, refresh=True)  # its key or inbox may have changed
         return []
+    if kind == "Create" and _concerns_this_server(subject, sender):
+        accounts.store_note(subject, accounts.account_of(sender), sender)
+    elif kind == "Update":
+        accounts.update_note(subject, sender)
+    elif kind == "Delete":
+        accounts.delete_note(subject.get("id") if isinstance(subject, dict) else subject, sender)
+    elif kind == "Reject" and isinstance(subject, dict) and subject.get("type") == "Follow":
+        _rejected(subject, sender)
     if kind == "Undo":
         undone = activity.get("object")
         if isinstance(undone, dict) and undone.get("type") == "Follow":
@@ -154,6 +167,33 @@ def _apply(activity: dict[str, Any], sender: RemoteActor) -> list[tuple[User, st
                 )
             )
     return []
+
+
+def _forget(sender: RemoteActor) -> None:
+    """The sender's account is gone: forget its actor (and follows), and delete its account here with its posts."""
+    user = db.session.get(User, sender.user_id) if sender.user_id is not None else None
+    db.session.delete(sender)
+    db.session.flush()
+    if user is not None:
+        local_accounts.delete_account(user)
+
+
+def _concerns_this_server(note: Any, sender: RemoteActor) -> bool:
+    """Whether a note is kept here: someone follows its author, or it answers a post of this server's."""
+    if not isinstance(note, dict):
+        return False
+    if accounts.is_followed_here(sender):
+        return True
+    answered = note.get("inReplyTo")
+    return isinstance(answered, str) and answered.startswith(documents.origin() + "/")
+
+
+def _rejected(follow: dict[str, Any], sender: RemoteActor) -> None:
+    """The sender's server refused a local account's follow of it: the follow ends, and nothing is sent back."""
+    follower = _local_user(follow.get("actor"))
+    followed = db.session.get(User, sender.user_id) if sender.user_id is not None else None
+    if follower is not None and followed is not None and follow.get("object") == sender.uri:
+        follower.unfollow(followed, tell_server=False)
 
 
 def _follow(activity: dict[str, Any], sender: RemoteActor) -> tuple[User, str, dict[str, Any]]:

@@ -94,6 +94,18 @@ def actor_for_key(key_id: str, refresh: bool = False) -> RemoteActor:
     return _store_actor(document, key_id)
 
 
+def store_actor(document: dict[str, Any]) -> RemoteActor:
+    """Keep the actor `document` describes, with the key it publishes; FetchFailed when it is no actor."""
+    if document.get("type") not in ACTOR_TYPES:
+        raise FetchFailed(f"{str(document.get('id'))[:MAX_URI]} is not an actor")
+    keys = document.get("publicKey")
+    key = keys[0] if isinstance(keys, list) and keys else keys
+    key_id = key.get("id") if isinstance(key, dict) else None
+    if not isinstance(key_id, str) or len(key_id) > MAX_URI:
+        raise FetchFailed(f"{str(document.get('id'))[:MAX_URI]} publishes no key")
+    return _store_actor(document, key_id)
+
+
 def _store_actor(document: dict[str, Any], key_id: str) -> RemoteActor:
     uri = document.get("id")
     if not isinstance(uri, str) or not host_of(uri) or host_of(uri) != host_of(key_id):

@@ -150,9 +150,13 @@ def refused(error: Refused):
 
 def _note_response(post_id: int) -> Response:
     """A post's Note; a Tombstone (410) for a deleted one that still holds a thread; else 404."""
-    # One statement: the post, if an anonymous reader may see it (tombstones included) and it is no repost.
+    # One statement: the post, if an anonymous reader may see it (tombstones included), it is no
+    # repost, and it was written here (another server's note kept here is that server's to serve).
     shown = sa.select(Post).where(
-        Post.id == post_id, Post.repost_of_id.is_(None), Post.visible_to(None, tombstones=True)
+        Post.id == post_id,
+        Post.repost_of_id.is_(None),
+        Post.uri.is_(None),
+        Post.visible_to(None, tombstones=True),
     )
     post = db.session.scalar(shown.options(so.joinedload(Post.author))) if is_valid_id(post_id) else None
     if post is None:

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, current_app, flash, jsonify, redirect, rende
 from flask_babel import _
 from flask_login import current_user, login_required
 
-from app import conversations, media, safety
+from app import conversations, federation, media, safety
 from app import translate as translator
 from app.avatars.forms import PictureForm, RemovePictureForm
 from app.extensions import db
@@ -17,7 +17,7 @@ from app.models import Message, Notification, Permission, Post, User, utcnow, vi
 from app.pagination import found_page, page_arg, paginate_request
 from app.tasks import JobsUnavailable, start_export
 from app.translate import detect_language
-from app.validators import is_valid_username
+from app.validators import is_valid_account_name
 from app.web.permissions import can
 from app.web.security import is_safe_next
 from app.web.uploads import accepts_uploads
@@ -27,7 +27,7 @@ bp = Blueprint("main", __name__)
 
 def get_user_or_404(username: str) -> User:
     """Return the user with this name (any case), or answer 404 (also for a suspended account, but to moderators)."""
-    if not is_valid_username(username):
+    if not is_valid_account_name(username):
         abort(404)
     user = db.session.scalar(User.by_username(username))
     if user is None or (user.is_suspended and not can(Permission.MODERATE)):
@@ -40,7 +40,7 @@ def reachable_user_or_404(username: str) -> tuple[User, safety.Relation]:
 
     404 for an unknown name, when they block the reader, or when they are suspended (but to moderators).
     """
-    if not is_valid_username(username):
+    if not is_valid_account_name(username):
         abort(404)
     user, relation = safety.user_with_relation(User.by_username(username), current_user)
     if user is None or relation.blocked_by or (user.is_suspended and not can(Permission.MODERATE)):
@@ -164,7 +164,7 @@ def _edit_profile_page(form: EditProfileForm) -> str:
 
 def _change_follow(username: str, start: bool):
     """Follow (`start`) or stop following a user, flashing what happened or why nothing did."""
-    user = db.session.scalar(User.by_username(username)) if is_valid_username(username) else None
+    user = db.session.scalar(User.by_username(username)) if is_valid_account_name(username) else None
     if user is None or user.is_suspended:
         flash(_("User %(username)s not found.", username=username), "warning")
         return redirect(url_for("main.index"))
@@ -253,6 +253,9 @@ def search():
     query = (request.args.get("q") or "").replace("\x00", "").strip()[:200]
     if not query:
         return redirect(url_for("main.explore"))
+    handle = federation.parse_handle(query) if current_app.config.get("FEDERATION") else None
+    if handle is not None and (account := _account_of_handle(*handle)) is not None:
+        return redirect(url_for("main.user", username=account.username))
     page = page_arg()
     per_page = current_app.config["POSTS_PER_PAGE"]
     posts, total = Post.search(
@@ -271,11 +274,35 @@ def search():
     )
 
 
+def _account_of_handle(name: str, host: str) -> User | None:
+    """The account a search for `@name@host` finds, here or on its server; None, with a message, when none is."""
+    try:
+        account = federation.find_account(name, host)
+    except federation.LookupFailed:
+        db.session.rollback()
+        flash(
+            _(
+                "@%(name)s@%(host)s could not be found: its server did not answer, or has no such account.",
+                name=name,
+                host=host,
+            ),
+            "warning",
+        )
+        return None
+    if account is None or account.is_suspended:
+        flash(_("User %(username)s not found.", username=name), "warning")
+        return None
+    db.session.commit()
+    return account
+
+
 @bp.route("/send_message/<recipient>", methods=["GET", "POST"])
 @login_required
 def send_message(recipient: str):
     """Send a private message and notify its recipient."""
     user, relation = reachable_user_or_404(recipient)
+    if user.is_remote:
+        abort(404)  # messages stay on this server: another's account has no inbox for them
     form = MessageForm()
     if relation.blocked:
         # A block stops messages both ways; the form says so instead of taking one.

@@ -43,6 +43,10 @@ class RemoteActor(db.Model):
     inbox: so.Mapped[str] = so.mapped_column(sa.String(512))
     shared_inbox: so.Mapped[Optional[str]] = so.mapped_column(sa.String(512))
     fetched_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    # Its account in the site (a `user` row with a domain), made when someone here looks it up or follows it.
+    user_id: so.Mapped[Optional[int]] = so.mapped_column(
+        sa.ForeignKey("user.id", ondelete="CASCADE"), index=True, unique=True
+    )
 
 
 class RemoteFollower(db.Model):

@@ -64,7 +64,10 @@ class Post(SearchableMixin, PaginatedAPIMixin, db.Model):
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
-    body: so.Mapped[str] = so.mapped_column(sa.String(140))
+    # At most 140 characters when written here (the forms and the API); a note of another server's may be longer.
+    body: so.Mapped[str] = so.mapped_column(sa.Text)
+    # The ActivityPub id of a note another server published (app.federation); None for a post written here.
+    uri: so.Mapped[Optional[str]] = so.mapped_column(sa.String(512), index=True, unique=True)
     timestamp: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     # None once the post is deleted but kept as a tombstone for its replies.
     user_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
@@ -208,7 +211,7 @@ class Post(SearchableMixin, PaginatedAPIMixin, db.Model):
         for post, liked, reposted, names in rows:
             shown = post.shown
             shown.reader_liked, shown.reader_reposted = bool(liked), bool(reposted)
-            shown.mentioned = dict(pair.split(":", 1) for pair in names.split()) if names else {}
+            shown.mentioned = dict(pair.split("/", 1) for pair in names.split()) if names else {}
             shown.read_for = reader_id
             posts.append(post)
         return posts
@@ -236,10 +239,18 @@ class Post(SearchableMixin, PaginatedAPIMixin, db.Model):
         return fetch
 
     @classmethod
-    def publish(cls, author: "User", body: str, language: str, parent: Optional["Post"] = None) -> "Post":
+    def publish(
+        cls,
+        author: "User",
+        body: str,
+        language: str,
+        parent: Optional["Post"] = None,
+        timestamp: datetime | None = None,
+    ) -> "Post":
         """Add a new post by `author` in `language` (from app.translate.detect_language); the caller commits.
 
-        Replies, mentions and hashtags are app.conversations' work: it calls this.
+        Replies, mentions and hashtags are app.conversations' work: it calls this. `timestamp` is
+        when another server's note was published (app.federation); a post written here is dated now.
 
         The author and the parent are set by id, not through the relationships: the new post then
         joins no collection of theirs, so the flush writes it without working through the author's and
@@ -249,6 +260,7 @@ class Post(SearchableMixin, PaginatedAPIMixin, db.Model):
             db.session.flush()
         post = cls(
             body=body.strip(),
+            timestamp=timestamp or utcnow(),
             user_id=author.id,
             language=language,
             in_reply_to_id=None if parent is None else parent.id,
@@ -269,19 +281,32 @@ class Post(SearchableMixin, PaginatedAPIMixin, db.Model):
     def card_key(self, locale: str, offer_translation: bool, mount: str) -> tuple:
         """Return the fragment-cache key of this post's card: everything its cached part shows.
 
-        The post itself (posts are never edited), its author's name and what the avatar is made
-        from (the id for the app's identicons, the email for Gravatar: `User.avatar_source`), the
-        name of the author it answers, the current names of the users it mentions, its images (set by
-        app.conversations.annotate; their files and alt text never change), the reader's
-        language, whether a "Translate" link is offered, and the path the app is mounted at (every
-        link starts with it). Counts and the reader's own likes are outside it. See `_post.html`.
+        The post itself and its text (only another server's note is ever edited: app.federation),
+        its author's name and what the avatar is made from (the id for the app's identicons, the
+        email for Gravatar: `User.avatar_source`), the name of the author it answers, the current
+        names of the users it mentions, its images (set by app.conversations.annotate; their files
+        and alt text never change), the reader's language, whether a "Translate" link is offered,
+        and the path the app is mounted at (every link starts with it). Counts and the reader's own
+        likes are outside it. See `_post.html`.
         """
         author = self.author
         answered = None if self.in_reply_to_id is None else (self.in_reply_to_id, self.answered_name)
         mentioned = tuple(sorted(self.mentioned.items()))
         avatar = author.avatar_source()
         images = tuple(image.key for image in self.images)
-        return ("post", self.id, author.username, avatar, answered, mentioned, images, locale, offer_translation, mount)
+        return (
+            "post",
+            self.id,
+            self.body,
+            author.username,
+            avatar,
+            answered,
+            mentioned,
+            images,
+            locale,
+            offer_translation,
+            mount,
+        )
 
 
 def _count_post(mapper, connection, post: Post) -> None:
@@ -335,8 +360,9 @@ def _visible_clause(reader_id: int, tombstones: bool) -> sa.ColumnElement[bool]:
 def _page_extras() -> tuple[sa.Label, sa.Label, sa.Label]:
     """What a page's cards need beyond the rows, for the reader (parameter `reader`), per shown post.
 
-    Whether the reader likes it and has reposted it, and the users it mentions as "written:current"
-    pairs of names separated by spaces (a username holds neither). Built once, on first use: the
+    Whether the reader likes it and has reposted it, and the users it mentions as "written/current"
+    pairs of names separated by spaces (a username holds neither, nor does a remote one's host,
+    which may hold a colon). Built once, on first use: the
     statement is then the same for every reader (statement caches).
     """
     reader = sa.bindparam("reader", type_=sa.Integer)
@@ -346,7 +372,7 @@ def _page_extras() -> tuple[sa.Label, sa.Label, sa.Label]:
     liked = sa.exists().where(Like.user_id == reader, Like.post_id == shown)
     reposted = sa.exists().where(own_repost.c.user_id == reader, own_repost.c.repost_of_id == shown)
     mentioned = (
-        sa.select(sa.func.aggregate_strings(Mention.name + ":" + named.c.username, " "))
+        sa.select(sa.func.aggregate_strings(Mention.name + "/" + named.c.username, " "))
         .join(named, named.c.id == Mention.user_id)
         .where(Mention.post_id == shown)
         .scalar_subquery()

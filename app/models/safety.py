@@ -89,7 +89,7 @@ class AuditEntry(db.Model):
     actor_name: so.Mapped[str] = so.mapped_column(sa.String(64))
     action: so.Mapped[str] = so.mapped_column(sa.String(32))
     target_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
-    target_name: so.Mapped[Optional[str]] = so.mapped_column(sa.String(64))
+    target_name: so.Mapped[Optional[str]] = so.mapped_column(sa.String(128))  # name@host for a remote account
     post_id: so.Mapped[Optional[int]] = so.mapped_column()  # no foreign key: the post may be gone
     report_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("report.id", ondelete="SET NULL"))
     reason: so.Mapped[Optional[str]] = so.mapped_column(sa.String(500))

@@ -146,10 +146,14 @@ class User(PaginatedAPIMixin, UserMixin, db.Model):
     """A registered account."""
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
-    username: so.Mapped[str] = so.mapped_column(sa.String(64))
+    # A local name (app.validators), or name@host for an account of another server (app.federation).
+    username: so.Mapped[str] = so.mapped_column(sa.String(128))
     # Lower-cased username: the unique index that makes names case-insensitive everywhere.
     username_lower: so.Mapped[str] = so.mapped_column(sa.String(128), unique=True)
-    email: so.Mapped[str] = so.mapped_column(sa.String(120), unique=True)
+    # None only for an account of another server, which never signs in here.
+    email: so.Mapped[Optional[str]] = so.mapped_column(sa.String(120), unique=True)
+    # The host of the server an account lives on (app.federation); None for this server's own.
+    domain: so.Mapped[Optional[str]] = so.mapped_column(sa.String(255), index=True)
     password_hash: so.Mapped[Optional[str]] = so.mapped_column(sa.String(256))
     about_me: so.Mapped[Optional[str]] = so.mapped_column(sa.String(140))
     last_seen: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime, default=utcnow)
@@ -211,8 +215,8 @@ class User(PaginatedAPIMixin, UserMixin, db.Model):
         return username
 
     @so.validates("email")
-    def _normalize_email(self, key: str, email: str) -> str:
-        return email.strip().lower()
+    def _normalize_email(self, key: str, email: str | None) -> str | None:
+        return None if email is None else email.strip().lower()
 
     @classmethod
     def by_username(cls, username: str) -> sa.Select:
@@ -231,6 +235,11 @@ class User(PaginatedAPIMixin, UserMixin, db.Model):
     def can(self, permission: Permission) -> bool:
         """Return whether this user's role grants `permission`."""
         return permission in Role(self.role).permissions
+
+    @property
+    def is_remote(self) -> bool:
+        """Whether the account lives on another server (it is followed and read here, never signed in)."""
+        return self.domain is not None
 
     @property
     def is_suspended(self) -> bool:
@@ -309,18 +318,29 @@ class User(PaginatedAPIMixin, UserMixin, db.Model):
     # Follows
 
     def follow(self, user: "User") -> None:
-        """Follow `user` (no-op when already following)."""
+        """Follow `user` (no-op when already following); a remote account's server is told (app.federation)."""
         if not self.is_following(user):
             self.following.add(user)
             self._change_follow_counts(user, 1)
-            user.tell(ActivityKind.FOLLOW, self)
+            if user.is_remote:
+                self._tell_server(user, following=True)
+            else:
+                user.tell(ActivityKind.FOLLOW, self)
 
-    def unfollow(self, user: "User") -> None:
-        """Stop following `user` (no-op when not following)."""
+    def unfollow(self, user: "User", tell_server: bool = True) -> None:
+        """Stop following `user` (no-op when not following); `tell_server=False` when its server ended it."""
         if self.is_following(user):
             self.following.remove(user)
             self._change_follow_counts(user, -1)
-            user.untell(ActivityKind.FOLLOW, self)
+            if not user.is_remote:
+                user.untell(ActivityKind.FOLLOW, self)
+            elif tell_server:
+                self._tell_server(user, following=False)
+
+    def _tell_server(self, user: "User", following: bool) -> None:
+        federation = current_app.extensions.get("federation")
+        if federation is not None:  # off, a remote account kept from before is followed here only
+            federation.follow_changed(self, user, following)
 
     def _change_follow_counts(self, user: "User", delta: int) -> None:
         users = User.__table__

@@ -1,7 +1,7 @@
 """A remote fediverse server for the federation tests: real HTTP on loopback, actors with real keys.
 
-`Peer` serves its actors' documents (and any extra document a test puts at a path), records what
-is delivered to its inboxes, and signs activities as its actors, as Mastodon would.
+`Peer` serves its actors' documents and WebFinger (and any extra document a test puts at a path),
+records what is delivered to its inboxes, and signs activities as its actors, as Mastodon would.
 """
 
 import json
@@ -46,6 +46,7 @@ class PeerActor:
             "type": "Person",
             "preferredUsername": self.username,
             "inbox": self.inbox,
+            "outbox": f"{self.uri}/outbox",
             "endpoints": {"sharedInbox": f"{self.base}/inbox"},
             "publicKey": {"id": self.key_id, "owner": self.uri, "publicKeyPem": public.decode()},
         }
@@ -123,7 +124,17 @@ class Peer:
         for actor in self.actors.values():
             if request.path == f"/users/{actor.username}":
                 return _json(actor.document())
+        if request.path == "/.well-known/webfinger":
+            return self._webfinger(request.args.get("resource", ""))
         return Response(status=404)
+
+    def _webfinger(self, resource: str) -> Response:
+        name, _, host = resource.removeprefix("acct:").partition("@")
+        actor = self.actors.get(name)
+        if actor is None or host != self.host:
+            return Response(status=404)
+        link = {"rel": "self", "type": "application/activity+json", "href": actor.uri}
+        return _json({"subject": resource, "links": [link]})
 
 
 # The peers' actors' keys, by username, made once per test run (a 2048-bit key takes about 0.1 s).
@@ -154,6 +165,7 @@ FEDERATION_SETTINGS = {
     "SERVER_NAME": HOST,
     "PREFERRED_URL_SCHEME": "https",
     "FEDERATION_ALLOW_PRIVATE_PEERS": True,  # the peers live on loopback
+    "FEDERATION_PEER_SCHEME": "http",  # and answer plain HTTP
 }
 
 

@@ -1,0 +1,271 @@
+"""Accounts of other servers in the site: found by @name@host, followed, their notes in the timeline.
+
+The other server is the loopback peer (tests/support/peers.py): it answers WebFinger, serves
+its actors and outboxes, records what it is sent and signs what it delivers, as Mastodon would.
+"""
+
+import pytest
+import sqlalchemy as sa
+from werkzeug.datastructures import Headers
+
+from app.extensions import db
+from app.federation import key_for
+from app.federation.signatures import verify
+from app.models import Activity, Post, RemoteActor, User
+from tests.support.auth import signed_in
+from tests.support.factories import UserFactory
+from tests.support.peers import ALICE, ORIGIN
+
+PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
+
+
+@pytest.fixture
+def reader(app, alice):
+    return signed_in(app, "alice")
+
+
+@pytest.fixture
+def bob(peer):
+    return peer.actor("bob")
+
+
+def note(actor, number: int, content: str, **fields) -> dict:
+    return {
+        "id": f"{actor.uri}/statuses/{number}",
+        "type": "Note",
+        "attributedTo": actor.uri,
+        "content": content,
+        "published": "2026-12-01T10:00:00Z",
+        "to": [PUBLIC],
+        "cc": [f"{actor.uri}/followers"],
+        **fields,
+    }
+
+
+def create(actor, number: int, content: str, **fields) -> dict:
+    return {
+        "id": f"{actor.uri}/statuses/{number}/activity",
+        "type": "Create",
+        "actor": actor.uri,
+        "object": note(actor, number, content, **fields),
+    }
+
+
+def deliver(client, peer, actor, activity):
+    body, headers = peer.signed(actor, f"{ORIGIN}/inbox", activity)
+    response = client.post("/inbox", data=body, headers=headers)
+    assert response.status_code == 202, response.text
+    return response
+
+
+def give_outbox(peer, actor, *notes):
+    items = [{"id": f"{item['id']}/activity", "type": "Create", "actor": actor.uri, "object": item} for item in notes]
+    # The peer matches paths without their query: the first page has a path of its own.
+    peer.documents[f"/users/{actor.username}/outbox"] = {
+        "id": f"{actor.uri}/outbox",
+        "type": "OrderedCollection",
+        "first": f"{actor.uri}/outbox/page",
+    }
+    peer.documents[f"/users/{actor.username}/outbox/page"] = {"type": "OrderedCollectionPage", "orderedItems": items}
+
+
+def found(reader, peer, actor):
+    """Search for the actor's handle; return its profile page."""
+    response = reader.get("/search", query_string={"q": f"@{actor.username}@{peer.host}"})
+    assert response.status_code == 302, response.text
+    assert response.location == f"/user/{actor.username}@{peer.host}"
+    return reader.get(response.location)
+
+
+def signed_by(delivery, user) -> dict:
+    public_key = key_for(user).public_key_pem
+    verify("POST", delivery.path, Headers(delivery.headers), delivery.body, lambda key_id: public_key)
+    return delivery.activity
+
+
+def test_searching_a_handle_finds_the_account_with_its_recent_public_posts(reader, peer, bob):
+    give_outbox(
+        peer,
+        bob,
+        note(bob, 1, '<p>Hello from <a href="https://example.com/x">the other side</a><script>alert(1)</script></p>'),
+        note(bob, 2, "<p>only for my followers</p>", to=[f"{bob.uri}/followers"], cc=[]),
+    )
+    page = found(reader, peer, bob)
+    assert page.status_code == 200
+    assert f"bob@{peer.host}" in page.text
+    assert f"An account of {peer.host}" in page.text
+    assert 'Hello from the other side (<a href="https://example.com/x" rel="nofollow noopener ugc">' in page.text
+    assert "alert(1)" not in page.text and "<script>" not in page.text
+    assert "only for my followers" not in page.text
+    assert "Send private message" not in page.text
+    user = db.session.scalar(User.by_username(f"bob@{peer.host}"))
+    assert user.domain == peer.host and user.email is None and user.password_hash is None
+
+
+def test_a_handle_no_server_knows_is_a_message_not_an_error(reader, peer):
+    response = reader.get("/search", query_string={"q": f"@nobody@{peer.host}"}, follow_redirects=True)
+    assert response.status_code == 200
+    assert "could not be found" in response.text
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(RemoteActor)) == 0
+
+
+def test_a_handle_on_a_blocked_domain_is_not_fetched(app, reader, peer, bob):
+    reader.application.test_cli_runner().invoke(args=["federation", "block", peer.host.split(":")[0]])
+    response = reader.get("/search", query_string={"q": f"@bob@{peer.host}"}, follow_redirects=True)
+    assert "could not be found" in response.text
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(RemoteActor)) == 0
+
+
+def test_a_handle_of_this_server_finds_the_local_account(reader, alice):
+    response = reader.get("/search", query_string={"q": "@alice@micro.test"})
+    assert response.location == "/user/alice"
+
+
+def test_following_sends_a_signed_follow_and_unfollowing_an_undo(reader, peer, bob, alice):
+    found(reader, peer, bob)
+    response = reader.post(f"/follow/bob@{peer.host}", follow_redirects=True)
+    assert "You are following" in response.text
+    (delivery,) = peer.wait_for_deliveries(1)
+    assert delivery.path == "/users/bob/inbox"
+    follow = signed_by(delivery, alice)
+    assert follow["type"] == "Follow" and follow["actor"] == ALICE and follow["object"] == bob.uri
+    remote = db.session.scalar(User.by_username(f"bob@{peer.host}"))
+    assert remote.followers_count() == 1 and alice.following_count() == 1
+    # The remote account is told by its server, not by an activity entry here.
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Activity)) == 0
+
+    peer.deliveries.clear()
+    reader.post(f"/unfollow/bob@{peer.host}")
+    (delivery,) = peer.wait_for_deliveries(1)
+    undo = signed_by(delivery, alice)
+    assert undo["type"] == "Undo" and undo["object"]["type"] == "Follow"
+    assert undo["object"]["actor"] == ALICE and undo["object"]["object"] == bob.uri
+    assert remote.followers_count() == 0
+
+
+def test_a_followed_accounts_notes_reach_the_home_timeline(client, reader, peer, bob):
+    found(reader, peer, bob)
+    reader.post(f"/follow/bob@{peer.host}")
+    accept = {"id": f"{bob.uri}#accepts/1", "type": "Accept", "actor": bob.uri, "object": {"type": "Follow"}}
+    deliver(client, peer, bob, accept)
+    deliver(
+        client,
+        peer,
+        bob,
+        create(bob, 7, '<p>Fresh <a href="https://x.test/tags/news" class="mention hashtag">#news</a></p>'),
+    )
+    home = reader.get("/index").text
+    assert "Fresh" in home and f"bob@{peer.host}" in home
+    assert 'href="/tag/news"' in home  # its hashtag is one of this server's
+
+    deliver(client, peer, bob, {**create(bob, 7, "<p>Fresh, edited</p>"), "type": "Update", "id": f"{bob.uri}/u/1"})
+    assert "Fresh, edited" in reader.get("/index").text
+    deliver(
+        client,
+        peer,
+        bob,
+        {"id": f"{bob.uri}/d/1", "type": "Delete", "actor": bob.uri, "object": note(bob, 7, "")["id"]},
+    )
+    assert "Fresh" not in reader.get("/index").text
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Post)) == 0
+
+
+def test_a_note_of_an_account_no_one_here_follows_is_not_kept(client, peer, bob, alice):
+    deliver(client, peer, bob, create(bob, 1, "<p>spam to everyone</p>"))
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Post)) == 0
+
+
+def test_another_actor_cannot_edit_or_delete_a_note(client, reader, peer, bob):
+    found(reader, peer, bob)
+    reader.post(f"/follow/bob@{peer.host}")
+    deliver(client, peer, bob, create(bob, 1, "<p>mine</p>"))
+    mallory = peer.actor("mallory")
+    forged = {**create(bob, 1, "<p>forged</p>"), "id": f"{mallory.uri}/u", "type": "Update", "actor": mallory.uri}
+    deliver(client, peer, mallory, forged)
+    deliver(
+        client,
+        peer,
+        mallory,
+        {"id": f"{mallory.uri}/d", "type": "Delete", "actor": mallory.uri, "object": note(bob, 1, "")["id"]},
+    )
+    assert [post.body for post in db.session.scalars(sa.select(Post))] == ["mine"]
+
+
+def test_a_reply_to_a_local_post_joins_its_thread_and_tells_its_author(client, reader, peer, bob, alice):
+    reader.post("/index", data={"post": "Anyone out there?"})
+    asked = db.session.scalar(sa.select(Post))
+    deliver(client, peer, bob, create(bob, 3, "<p>Yes, over here</p>", inReplyTo=f"{ORIGIN}/post/{asked.id}"))
+    thread = reader.get(f"/post/{asked.id}").text
+    assert "Yes, over here" in thread
+    assert "replied" in reader.get("/activity").text.lower()
+
+
+def test_a_reject_ends_the_follow_without_a_reply(client, reader, peer, bob, alice):
+    found(reader, peer, bob)
+    reader.post(f"/follow/bob@{peer.host}")
+    peer.wait_for_deliveries(1)
+    peer.deliveries.clear()
+    reject = {
+        "id": f"{bob.uri}#rejects/1",
+        "type": "Reject",
+        "actor": bob.uri,
+        "object": {"type": "Follow", "actor": ALICE, "object": bob.uri},
+    }
+    deliver(client, peer, bob, reject)
+    assert alice.following_count() == 0
+    assert peer.wait_for_deliveries(1, seconds=0.5) == []
+
+
+def test_a_deleted_remote_account_goes_with_its_posts(client, reader, peer, bob):
+    found(reader, peer, bob)
+    reader.post(f"/follow/bob@{peer.host}")
+    deliver(client, peer, bob, create(bob, 1, "<p>last words</p>"))
+    deliver(client, peer, bob, {"id": f"{bob.uri}#delete", "type": "Delete", "actor": bob.uri, "object": bob.uri})
+    assert db.session.scalar(User.by_username(f"bob@{peer.host}")) is None
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Post)) == 0
+    assert reader.get(f"/user/bob@{peer.host}").status_code == 404
+
+
+def test_blocking_a_domain_suspends_its_accounts(app, reader, peer, bob):
+    found(reader, peer, bob)
+    app.test_cli_runner().invoke(args=["federation", "block", peer.host.split(":")[0]])
+    db.session.expire_all()
+    assert db.session.scalar(User.by_username(f"bob@{peer.host}")).is_suspended
+    assert reader.get(f"/user/bob@{peer.host}").status_code == 404
+
+
+def test_a_mention_of_a_known_remote_account_links_to_its_profile(reader, peer, bob):
+    found(reader, peer, bob)
+    posted = reader.post("/index", data={"post": f"hello @bob@{peer.host}"})
+    assert posted.status_code == 302, posted.text
+    home = reader.get("/index").text
+    assert f'href="/user/bob@{peer.host}" class="mention"' in home
+
+
+def test_a_remote_account_cannot_be_messaged_or_sign_in(app, reader, peer, bob):
+    found(reader, peer, bob)
+    assert reader.get(f"/send_message/bob@{peer.host}").status_code == 404
+    remote = db.session.scalar(User.by_username(f"bob@{peer.host}"))
+    token = UserFactory(username="carol").get_token()
+    db.session.commit()
+    answer = app.test_client().post(
+        "/api/messages", json={"recipient_id": remote.id, "body": "hi"}, headers={"Authorization": f"Bearer {token}"}
+    )
+    assert answer.status_code == 400
+    login = app.test_client().post("/auth/login", data={"username": f"bob@{peer.host}", "password": "anything"})
+    assert login.status_code == 302 and login.location.startswith("/auth/login")
+
+
+def test_nodeinfo_counts_only_this_servers_accounts(client, reader, peer, bob):
+    found(reader, peer, bob)
+    usage = client.get("/nodeinfo/2.1").json["usage"]
+    assert usage["users"]["total"] == 1
+
+
+def test_a_kept_note_is_not_served_as_this_servers_own(client, reader, peer, bob):
+    found(reader, peer, bob)
+    reader.post(f"/follow/bob@{peer.host}")
+    deliver(client, peer, bob, create(bob, 1, "<p>served by its own server</p>"))
+    kept = db.session.scalar(sa.select(Post))
+    answer = client.get(f"/post/{kept.id}", headers={"Accept": "application/activity+json"})
+    assert answer.status_code == 404
