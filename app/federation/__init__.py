@@ -15,6 +15,8 @@ Off, the default, the app has none of these routes. On, it needs SERVER_NAME, th
 every actor and note is named by (a start without one is refused).
 """
 
+from types import SimpleNamespace
+
 from flask import Flask
 
 from app.extensions import csrf
@@ -23,6 +25,7 @@ from app.federation import (
     delivery,
     domains,
     fanout,
+    interactions,
     pages,  # noqa: F401  (its views join the blueprint, as the tutorial's routes do)
     routes,
 )
@@ -61,9 +64,11 @@ def init_app(app: Flask) -> None:
         raise ConfigError("FEDERATION=1 needs SERVER_NAME: the public host name accounts and posts are known by")
     app.register_blueprint(bp)
     fanout.install()
-    # The models and app.accounts reach federation through here: a follow of a remote account
-    # (`follow_changed`), a deleted account (`note_leaving`).
-    app.extensions["federation"] = fanout
+    # The models and app.accounts reach federation through here: what a local account does to a
+    # remote one (`tell_server`), a deleted account (`note_leaving`).
+    app.extensions["federation"] = SimpleNamespace(
+        tell_server=interactions.tell_server, note_leaving=fanout.note_leaving
+    )
     # Servers deliver to the inboxes without a CSRF token: what vouches for them is their signature.
     # The blueprint's site pages (the domain blocks) keep their protection.
     for view in (routes.inbox, routes.shared_inbox):

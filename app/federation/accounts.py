@@ -33,6 +33,8 @@ FRESH_FOR = timedelta(hours=1)
 # The notes of an outbox's first page kept when an account is looked up.
 OUTBOX_NOTES = 20
 MAX_USERNAME = 128
+# The mentions of a note looked at for accounts of this server.
+MAX_NAMED = 20
 
 
 class LookupFailed(Exception):
@@ -121,7 +123,7 @@ def store_note(note: Any, author: User, actor: RemoteActor) -> Post | None:
     language = next(iter(languages), "")[:5] if isinstance(languages, dict) and languages else detect_language(text)
     try:
         post = conversations.publish(
-            author, text, language, in_reply_to=_known_post(note.get("inReplyTo")), timestamp=_published(note)
+            author, text, language, in_reply_to=known_post(note.get("inReplyTo")), timestamp=_published(note)
         )
     except conversations.CannotReply:
         return None
@@ -163,7 +165,7 @@ def _is_public_note_of(note: Any, actor: RemoteActor) -> bool:
     return any(address in PUBLIC_ADDRESSES for address in addressed)
 
 
-def _known_post(uri: Any) -> Post | None:
+def known_post(uri: Any) -> Post | None:
     """The post a note answers: one of this server's (by its thread URL) or a note kept here."""
     if not isinstance(uri, str):
         return None

@@ -20,7 +20,7 @@ from markupsafe import Markup, escape
 from app import conversations, media
 from app.extensions import db
 from app.federation.keys import key_for
-from app.models import Mention, Post, PostTag, User, utcnow
+from app.models import Mention, Post, PostTag, RemoteActor, User, utcnow
 
 ACTIVITY_JSON = "application/activity+json"
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
@@ -90,12 +90,15 @@ def actor(user: User) -> dict[str, Any]:
 
 
 def notes(posts: list[Post]) -> dict[int, dict[str, Any]]:
-    """Return the Note of each post (none a repost), by post id, in four queries at most."""
+    """Return the Note of each post (none a repost), by post id, in five queries at most."""
     mentions = _mentions_of(posts)
     tags = _tags_of(posts)
     images = media.images_of(posts)
+    answered = _answered_of(posts)
     return {
-        post.id: _note(post, mentions.get(post.id, []), tags.get(post.id, []), images.get(post.id, []))
+        post.id: _note(
+            post, mentions.get(post.id, []), tags.get(post.id, []), images.get(post.id, []), answered.get(post.id)
+        )
         for post in posts
     }
 
@@ -110,15 +113,28 @@ def tombstone(post_id: int) -> dict[str, Any]:
     return {"@context": CONTEXT, "id": note_url(post_id), "type": "Tombstone"}
 
 
-def outbox_item(post: Post, shown: dict[int, dict[str, Any]]) -> dict[str, Any]:
-    """A post as its author's activity: Create of its Note, or Announce of the post a repost shares."""
+def outbox_items(posts: list[Post]) -> dict[int, dict[str, Any]]:
+    """Each post as its author's activity, by post id: Create of its Note, or Announce of what a repost shares.
+
+    Five queries at most: the notes' four, and the ids of reposted notes of other servers.
+    """
+    shown = notes([post for post in posts if post.repost_of_id is None])
+    reposted = {post.repost_of_id for post in posts if post.repost_of_id is not None}
+    remote: dict[int, str] = {}
+    if reposted:
+        rows = db.session.execute(sa.select(Post.id, Post.uri).where(Post.id.in_(reposted), Post.uri.is_not(None)))
+        remote = dict(rows.all())
+    return {post.id: _outbox_item(post, shown, remote) for post in posts}
+
+
+def _outbox_item(post: Post, shown: dict[int, dict[str, Any]], remote: dict[int, str]) -> dict[str, Any]:
     author = actor_url(post.author.username)
     addressing = {"to": [PUBLIC], "cc": [absolute("federation.followers", username=post.author.username)]}
     if post.repost_of_id is not None:
         kind, activity_id, shared = (
             "Announce",
             f"{note_url(post.repost_of_id)}/announces/{post.id}",
-            note_url(post.repost_of_id),
+            remote.get(post.repost_of_id) or note_url(post.repost_of_id),
         )
     else:
         kind, activity_id, shared = "Create", f"{note_url(post.id)}/activity", shown[post.id]
@@ -233,10 +249,17 @@ def host_meta() -> str:
     )
 
 
-def _note(post: Post, mentions: list[tuple[str, str]], tags: list[str], images: list) -> dict[str, Any]:
+def _note(
+    post: Post, mentions: list[tuple[str, str, str | None]], tags: list[str], images: list, answered: tuple | None
+) -> dict[str, Any]:
+    """A post as a Note; `mentions` are (name as written, username, remote actor or None), `answered`
+    is (note id, remote author or None) of the post it answers."""
     author = post.author.username
-    names = dict(mentions)  # as written (lower-cased) -> current username
-    content = str(conversations.render(post.body, names, actor_url, lambda tag: absolute("social.tag", tag=tag)))
+    names = {written: username for written, username, _ in mentions}
+    hrefs = {username: remote or actor_url(username) for _, username, remote in mentions}
+    content = str(conversations.render(post.body, names, hrefs.get, lambda tag: absolute("social.tag", tag=tag)))
+    # The accounts of other servers it names or answers are addressed, so that theirs show it to them.
+    addressed = [remote for _, _, remote in mentions if remote] + ([answered[1]] if answered and answered[1] else [])
     document = {
         "id": note_url(post.id),
         "type": "Note",
@@ -245,11 +268,12 @@ def _note(post: Post, mentions: list[tuple[str, str]], tags: list[str], images: 
         "published": timestamp(post.timestamp),
         "url": note_url(post.id),
         "to": [PUBLIC],
-        "cc": [absolute("federation.followers", username=author)],
-        "inReplyTo": note_url(post.in_reply_to_id) if post.in_reply_to_id is not None else None,
+        "cc": [absolute("federation.followers", username=author), *dict.fromkeys(addressed)],
+        "inReplyTo": answered[0] if answered else None,
         "sensitive": False,
         "tag": [
-            {"type": "Mention", "href": actor_url(username), "name": f"@{handle(username)}"} for _, username in mentions
+            {"type": "Mention", "href": hrefs[username], "name": f"@{username if remote else handle(username)}"}
+            for _, username, remote in mentions
         ]
         + [{"type": "Hashtag", "href": absolute("social.tag", tag=tag), "name": f"#{tag}"} for tag in tags],
         "attachment": [
@@ -269,20 +293,42 @@ def _note(post: Post, mentions: list[tuple[str, str]], tags: list[str], images: 
     return document
 
 
-def _mentions_of(posts: Iterable[Post]) -> dict[int, list[tuple[str, str]]]:
-    """The known users each post names, as (name as written, current username), in one query."""
+def _mentions_of(posts: Iterable[Post]) -> dict[int, list[tuple[str, str, str | None]]]:
+    """The known users each post names, as (name as written, current username, remote actor or None), in one query."""
     ids = [post.id for post in posts]
-    found: dict[int, list[tuple[str, str]]] = {}
+    found: dict[int, list[tuple[str, str, str | None]]] = {}
     if ids:
         rows = db.session.execute(
-            sa.select(Mention.post_id, Mention.name, User.username)
+            sa.select(Mention.post_id, Mention.name, User.username, RemoteActor.uri)
             .join(User, User.id == Mention.user_id)
+            .outerjoin(RemoteActor, RemoteActor.user_id == User.id)
             .where(Mention.post_id.in_(ids))
             .order_by(Mention.post_id, Mention.name)
         )
-        for post_id, name, username in rows:
-            found.setdefault(post_id, []).append((name, username))
+        for post_id, name, username, remote in rows:
+            found.setdefault(post_id, []).append((name, username, remote))
     return found
+
+
+def _answered_of(posts: Iterable[Post]) -> dict[int, tuple[str, str | None]]:
+    """What each reply answers: (the note's id, its author's actor when on another server), in one query.
+
+    A post of this server's is named by its thread URL; another server's note by its own id.
+    """
+    parents = {post.in_reply_to_id for post in posts if post.in_reply_to_id is not None}
+    remote: dict[int, tuple[str, str | None]] = {}
+    if parents:
+        rows = db.session.execute(
+            sa.select(Post.id, Post.uri, RemoteActor.uri)
+            .outerjoin(RemoteActor, RemoteActor.user_id == Post.user_id)
+            .where(Post.id.in_(parents), Post.uri.is_not(None))
+        )
+        remote = {parent_id: (uri, author) for parent_id, uri, author in rows}
+    return {
+        post.id: remote.get(post.in_reply_to_id, (note_url(post.in_reply_to_id), None))
+        for post in posts
+        if post.in_reply_to_id is not None
+    }
 
 
 def _tags_of(posts: Iterable[Post]) -> dict[int, list[str]]:

@@ -11,14 +11,14 @@ listeners are installed for an app with FEDERATION on, and do nothing for any ot
 A deleted account is different: app.accounts calls `note_leaving` before its rows go, and its
 remote followers are sent a Delete of the account, signed with the key it had.
 
-A local account that follows (or stops following) a remote one tells its server with a Follow (or
-an Undo of it), sent after the commit too: the model reaches `follow_changed` through
-`app.extensions["federation"]`.
+What a local account does to a remote one (app.federation.interactions) goes after the commit
+too: a Follow, Like or Announce straight to its inbox (`send_later`), and a reply to it or a
+mention of it with the post's Create (`address`), even when no remote account follows the author.
 """
 
 import logging
-import secrets
 import threading
+from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask, current_app
@@ -33,7 +33,8 @@ log = logging.getLogger(__name__)
 
 EVENTS_KEY = "federation_events"
 FAREWELLS_KEY = "federation_farewells"
-FOLLOWS_KEY = "federation_follows"
+DIRECT_KEY = "federation_direct"
+ADDRESSED_KEY = "federation_addressed"
 FAN_OUT_JOB = "fan_out"
 
 
@@ -98,90 +99,104 @@ def note_leaving(user: User) -> None:
     db.session.info.setdefault(FAREWELLS_KEY, []).append(farewell)
 
 
-def follow_changed(follower: User, followed: User, following: bool) -> None:
-    """In the transaction of a follow of a remote account (or of its end): tell its server once it is committed."""
-    if not current_app.config.get("FEDERATION"):
-        return
-    actor = db.session.scalar(sa.select(RemoteActor).where(RemoteActor.user_id == followed.id))
-    if actor is None:
-        return
-    me = documents.actor_url(follower.username)
-    follow = {"id": f"{me}#follows/{secrets.token_hex(8)}", "type": "Follow", "actor": me, "object": actor.uri}
-    if following:
-        activity = {"@context": documents.CONTEXT, **follow}
-    else:
-        # Servers find the follow that ends by its actor and object: the first Follow's id is not kept.
-        activity = {
-            "@context": documents.CONTEXT,
-            "id": f"{me}#undos/{secrets.token_hex(8)}",
-            "type": "Undo",
-            "actor": me,
-            "object": follow,
-        }
-    db.session.info.setdefault(FOLLOWS_KEY, []).append((follower.id, actor.inbox, activity))
+def send_later(sender_id: int, inbox: str, activity: dict[str, Any]) -> None:
+    """In a transaction: deliver `activity` to `inbox`, signed as the sender, once it is committed."""
+    db.session.info.setdefault(DIRECT_KEY, []).append((sender_id, inbox, activity))
+
+
+def address(post_id: int, author_id: int, account_id: int) -> None:
+    """In the transaction that publishes a post: deliver its Create to remote `account_id` too (a reply, a mention)."""
+    db.session.info.setdefault(ADDRESSED_KEY, {}).setdefault(post_id, (author_id, set()))[1].add(account_id)
 
 
 def send(session) -> None:
-    """Start the fan-out of the committed events, the follows and the deleted accounts' farewells, in the background."""
+    """Start the fan-out of the committed events, the direct deliveries and the farewells, in the background."""
     for sealed_key, key_id, inboxes, activity in session.info.pop(FAREWELLS_KEY, []):
         for inbox in inboxes:
             deliver_farewell_later(sealed_key, key_id, inbox, activity)
-    for sender_id, inbox, activity in session.info.pop(FOLLOWS_KEY, []):
+    for sender_id, inbox, activity in session.info.pop(DIRECT_KEY, []):
         deliver_later_as(sender_id, inbox, activity)
-    events = session.info.pop(EVENTS_KEY, None)
+    events = session.info.pop(EVENTS_KEY, [])
+    addressed = {post_id: sorted(accounts) for post_id, (_, accounts) in session.info.get(ADDRESSED_KEY, {}).items()}
+    # A reply or mention by an author no remote account follows was left out by `collect`: it is sent all the same.
+    published = {post_id for kind, post_id, _ in events if kind == "Create"}
+    events += [
+        ("Create", post_id, author_id)
+        for post_id, (author_id, _) in session.info.pop(ADDRESSED_KEY, {}).items()
+        if post_id not in published
+    ]
     if not events:
         return
     app = current_app._get_current_object()
     try:
-        if app.extensions["tasks"].queue_job(FAN_OUT_JOB, events):
+        if app.extensions["tasks"].queue_job(FAN_OUT_JOB, events, addressed):
             return
     except Exception:
         log.warning("could not queue a fan-out: running it in this process", exc_info=True)
-    threading.Thread(target=_fan_out_in_thread, args=(app, events), daemon=True).start()
+    threading.Thread(target=_fan_out_in_thread, args=(app, events, addressed), daemon=True).start()
 
 
 def forget(session, previous_transaction) -> None:
     if previous_transaction.parent is None:
-        for key in (EVENTS_KEY, FAREWELLS_KEY, FOLLOWS_KEY):
+        for key in (EVENTS_KEY, FAREWELLS_KEY, DIRECT_KEY, ADDRESSED_KEY):
             session.info.pop(key, None)
 
 
 @job
-def fan_out(events: list) -> None:
-    """Job: build the activities of `events` [(kind, post id, author id)] and deliver them to each inbox."""
-    _deliver([tuple(event) for event in events])
+def fan_out(events: list, addressed: dict | None = None) -> None:
+    """Job: build the activities of `events` [(kind, post id, author id)] and deliver them to each inbox.
+
+    `addressed` maps a post's id to the remote accounts it answers or mentions: they get it too.
+    """
+    _deliver([tuple(event) for event in events], {int(key): value for key, value in (addressed or {}).items()})
 
 
-def _fan_out_in_thread(app: Flask, events: list) -> None:
+def _fan_out_in_thread(app: Flask, events: list, addressed: dict) -> None:
     with app.app_context():
         try:
-            fan_out(events)
+            fan_out(events, addressed)
         except Exception:
             log.exception("the fan-out of %d activities failed", len(events))
         finally:
             db.session.remove()
 
 
-def _deliver(events: list[tuple[str, int, int]]) -> None:
-    inboxes = _follower_inboxes({author_id for _, _, author_id in events})
-    if not inboxes:
-        return  # no author of these has a remote follower (any more): nothing to build
-    authors = {user.id: user for user in db.session.scalars(sa.select(User).where(User.id.in_(inboxes)))}
-    shared = [post_id for kind, post_id, author_id in events if kind != "Delete" and author_id in inboxes]
-    posts = {post.id: post for post in db.session.scalars(sa.select(Post).where(Post.id.in_(shared)))} if shared else {}
-    notes = documents.notes([post for post in posts.values() if post.repost_of_id is None])
+def _deliver(events: list[tuple[str, int, int]], addressed: dict[int, list[int]]) -> None:
+    followers = _follower_inboxes({author_id for _, _, author_id in events})
+    named = _account_inboxes({account for accounts in addressed.values() for account in accounts})
+    if not followers and not named:
+        return  # no author of these has a remote follower (any more), and no post names one: nothing to build
+    authors = {user.id: user for user in db.session.scalars(sa.select(User).where(User.id.in_({e[2] for e in events})))}
+    shared = [post_id for kind, post_id, _ in events if kind != "Delete"]
+    posts = list(db.session.scalars(sa.select(Post).where(Post.id.in_(shared)))) if shared else []
+    activities = documents.outbox_items(posts)
     for kind, post_id, author_id in events:
         author = authors.get(author_id)
-        if author is None or author.is_suspended:
+        if author is None or author.is_suspended or author.is_remote:
             continue
         if kind == "Delete":
             activity = documents.delete_of(post_id, author.username)
-        elif post_id in posts:
-            activity = {"@context": documents.CONTEXT, **documents.outbox_item(posts[post_id], notes)}
+        elif post_id in activities:
+            activity = {"@context": documents.CONTEXT, **activities[post_id]}
         else:
             continue  # deleted again before its delivery was built
-        for inbox in inboxes[author_id]:
+        inboxes = followers.get(author_id, []) + [
+            named[account] for account in addressed.get(post_id, []) if account in named
+        ]
+        for inbox in dict.fromkeys(inboxes):
             deliver_later(author, inbox, activity)
+
+
+def _account_inboxes(account_ids: set[int]) -> dict[int, str]:
+    """Each remote account's inbox, its server's shared one when offered (one query)."""
+    if not account_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(RemoteActor.user_id, sa.func.coalesce(RemoteActor.shared_inbox, RemoteActor.inbox)).where(
+            RemoteActor.user_id.in_(account_ids)
+        )
+    )
+    return dict(rows.all())
 
 
 def _follower_inboxes(author_ids: set[int]) -> dict[int, list[str]]:

@@ -15,6 +15,7 @@ local account's Follow ends it (an Accept changes nothing: a follow counts from 
 server whose domain is blocked is refused before anything is fetched.
 """
 
+import contextlib
 import hashlib
 import json
 from typing import Any
@@ -23,6 +24,7 @@ import sqlalchemy as sa
 from flask import Request, current_app
 
 from app import accounts as local_accounts
+from app import conversations
 from app.extensions import db
 from app.federation import accounts, documents, domains, remote
 from app.federation.delivery import deliver_later
@@ -32,6 +34,7 @@ from app.models import ReceivedActivity, RemoteActor, RemoteFollower, User
 # The largest delivery taken: a note with its tags and attachments is a few kilobytes.
 MAX_INBOX_BYTES = 256 * 1024
 MAX_URI = 512
+_REACTIONS = ("Like", "Announce")
 
 
 class Refused(Exception):
@@ -156,10 +159,14 @@ def _apply(activity: dict[str, Any], sender: RemoteActor) -> list[tuple[User, st
         accounts.delete_note(subject.get("id") if isinstance(subject, dict) else subject, sender)
     elif kind == "Reject" and isinstance(subject, dict) and subject.get("type") == "Follow":
         _rejected(subject, sender)
+    elif kind in _REACTIONS:
+        _react(kind, subject, sender, undone=False)
     if kind == "Undo":
         undone = activity.get("object")
         if isinstance(undone, dict) and undone.get("type") == "Follow":
             _unfollow(undone, sender)
+        elif isinstance(undone, dict) and undone.get("type") in _REACTIONS and undone.get("actor") == sender.uri:
+            _react(undone["type"], undone.get("object"), sender, undone=True)
         elif isinstance(undone, str):  # the Follow named by its id alone
             db.session.execute(
                 sa.delete(RemoteFollower).where(
@@ -179,13 +186,32 @@ def _forget(sender: RemoteActor) -> None:
 
 
 def _concerns_this_server(note: Any, sender: RemoteActor) -> bool:
-    """Whether a note is kept here: someone follows its author, or it answers a post of this server's."""
+    """Whether a note is kept here: someone follows its author, or it answers or names something of this server's."""
     if not isinstance(note, dict):
         return False
     if accounts.is_followed_here(sender):
         return True
     answered = note.get("inReplyTo")
-    return isinstance(answered, str) and answered.startswith(documents.origin() + "/")
+    if isinstance(answered, str) and answered.startswith(documents.origin() + "/"):
+        return True
+    tags = note.get("tag") if isinstance(note.get("tag"), list) else []
+    named = [tag.get("href") for tag in tags if isinstance(tag, dict) and tag.get("type") == "Mention"]
+    return any(_local_user(href) is not None for href in named[: accounts.MAX_NAMED])
+
+
+def _react(kind: str, subject: Any, sender: RemoteActor, undone: bool) -> None:
+    """A remote account likes or reposts a post known here (`Like`, `Announce`), or takes it back."""
+    post = accounts.known_post(subject.get("id") if isinstance(subject, dict) else subject)
+    if post is None:
+        return
+    toggle = {
+        ("Like", False): conversations.like,
+        ("Like", True): conversations.unlike,
+        ("Announce", False): conversations.repost,
+        ("Announce", True): conversations.unrepost,
+    }[kind, undone]
+    with contextlib.suppress(conversations.CannotReact):  # a deleted post: nothing to like
+        toggle(accounts.account_of(sender), post)  # it commits
 
 
 def _rejected(follow: dict[str, Any], sender: RemoteActor) -> None:
@@ -193,7 +219,7 @@ def _rejected(follow: dict[str, Any], sender: RemoteActor) -> None:
     follower = _local_user(follow.get("actor"))
     followed = db.session.get(User, sender.user_id) if sender.user_id is not None else None
     if follower is not None and followed is not None and follow.get("object") == sender.uri:
-        follower.unfollow(followed, tell_server=False)
+        follower.unfollow(followed, tell=False)
 
 
 def _follow(activity: dict[str, Any], sender: RemoteActor) -> tuple[User, str, dict[str, Any]]:

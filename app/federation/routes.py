@@ -97,8 +97,8 @@ def outbox(username: str):
     posts = list(db.session.scalars(query.limit(documents.PAGE_SIZE + 1).offset((page - 1) * documents.PAGE_SIZE)))
     has_next = len(posts) > documents.PAGE_SIZE
     posts = posts[: documents.PAGE_SIZE]
-    shown = documents.notes([post for post in posts if post.repost_of_id is None])
-    items = [documents.outbox_item(post, shown) for post in posts]
+    activities = documents.outbox_items(posts)
+    items = [activities[post.id] for post in posts]
     return _activity(documents.collection_page(url, page, items, has_next))
 
 

@@ -318,29 +318,19 @@ class User(PaginatedAPIMixin, UserMixin, db.Model):
     # Follows
 
     def follow(self, user: "User") -> None:
-        """Follow `user` (no-op when already following); a remote account's server is told (app.federation)."""
+        """Follow `user` (no-op when already following)."""
         if not self.is_following(user):
             self.following.add(user)
             self._change_follow_counts(user, 1)
-            if user.is_remote:
-                self._tell_server(user, following=True)
-            else:
-                user.tell(ActivityKind.FOLLOW, self)
+            user.tell(ActivityKind.FOLLOW, self)
 
-    def unfollow(self, user: "User", tell_server: bool = True) -> None:
-        """Stop following `user` (no-op when not following); `tell_server=False` when its server ended it."""
+    def unfollow(self, user: "User", tell: bool = True) -> None:
+        """Stop following `user` (no-op when not following); `tell=False` when their server ended it."""
         if self.is_following(user):
             self.following.remove(user)
             self._change_follow_counts(user, -1)
-            if not user.is_remote:
+            if tell:
                 user.untell(ActivityKind.FOLLOW, self)
-            elif tell_server:
-                self._tell_server(user, following=False)
-
-    def _tell_server(self, user: "User", following: bool) -> None:
-        federation = current_app.extensions.get("federation")
-        if federation is not None:  # off, a remote account kept from before is followed here only
-            federation.follow_changed(self, user, following)
 
     def _change_follow_counts(self, user: "User", delta: int) -> None:
         users = User.__table__
@@ -456,8 +446,15 @@ class User(PaginatedAPIMixin, UserMixin, db.Model):
     # Activity: what others did to this user's posts and account
 
     def tell(self, kind: str, actor: "User", post_id: int | None = None) -> None:
-        """Add an activity entry for this user, unless `actor` is this user, and update the live badge."""
+        """Add an activity entry for this user, unless `actor` is this user, and update the live badge.
+
+        An account of another server is told by its server instead (app.federation): a Follow, a
+        Like or an Announce for it, or the reply or mention delivered to it.
+        """
         if actor.id == self.id:
+            return
+        if self.is_remote:
+            self._tell_server(kind, actor, post_id, undone=False)
             return
         db.session.add(Activity(user_id=self.id, actor_id=actor.id, kind=kind, post_id=post_id))
         db.session.flush()
@@ -465,6 +462,9 @@ class User(PaginatedAPIMixin, UserMixin, db.Model):
 
     def untell(self, kind: str, actor: "User", post_id: int | None = None) -> None:
         """Remove the entry `tell` added for something `actor` took back (an unlike, an unfollow)."""
+        if self.is_remote:
+            self._tell_server(kind, actor, post_id, undone=True)
+            return
         db.session.execute(
             sa.delete(Activity).where(
                 Activity.user_id == self.id,
@@ -473,6 +473,11 @@ class User(PaginatedAPIMixin, UserMixin, db.Model):
                 Activity.post_id.is_(None) if post_id is None else Activity.post_id == post_id,
             )
         )
+
+    def _tell_server(self, kind: str, actor: "User", post_id: int | None, undone: bool) -> None:
+        federation = current_app.extensions.get("federation")
+        if federation is not None:  # off, an account kept from before is told nothing
+            federation.tell_server(self, kind, actor, post_id, undone)
 
     def unread_activity_count(self) -> int:
         """Return how many activity entries are newer than the last visit to the activity page (at most BADGE_CAP)."""

@@ -8,6 +8,7 @@ import pytest
 
 from app.extensions import db
 from tests.support.apps import pushed
+from tests.support.auth import signed_in
 from tests.support.factories import UserFactory
 from tests.support.peers import Peer, federated_app
 
@@ -34,3 +35,15 @@ def peer():
     """A remote server on loopback (tests/support/peers.py)."""
     with Peer() as server:
         yield server
+
+
+@pytest.fixture
+def reader(app, alice):
+    """A client signed in as alice."""
+    return signed_in(app, "alice")
+
+
+@pytest.fixture
+def bob(peer):
+    """The peer's account bob."""
+    return peer.actor("bob")

@@ -4,58 +4,13 @@ The other server is the loopback peer (tests/support/peers.py): it answers WebFi
 its actors and outboxes, records what it is sent and signs what it delivers, as Mastodon would.
 """
 
-import pytest
 import sqlalchemy as sa
-from werkzeug.datastructures import Headers
 
 from app.extensions import db
-from app.federation import key_for
-from app.federation.signatures import verify
 from app.models import Activity, Post, RemoteActor, User
-from tests.support.auth import signed_in
+from tests.functional.federation.activities import create, deliver, found, note, signed_by
 from tests.support.factories import UserFactory
 from tests.support.peers import ALICE, ORIGIN
-
-PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
-
-
-@pytest.fixture
-def reader(app, alice):
-    return signed_in(app, "alice")
-
-
-@pytest.fixture
-def bob(peer):
-    return peer.actor("bob")
-
-
-def note(actor, number: int, content: str, **fields) -> dict:
-    return {
-        "id": f"{actor.uri}/statuses/{number}",
-        "type": "Note",
-        "attributedTo": actor.uri,
-        "content": content,
-        "published": "2026-12-01T10:00:00Z",
-        "to": [PUBLIC],
-        "cc": [f"{actor.uri}/followers"],
-        **fields,
-    }
-
-
-def create(actor, number: int, content: str, **fields) -> dict:
-    return {
-        "id": f"{actor.uri}/statuses/{number}/activity",
-        "type": "Create",
-        "actor": actor.uri,
-        "object": note(actor, number, content, **fields),
-    }
-
-
-def deliver(client, peer, actor, activity):
-    body, headers = peer.signed(actor, f"{ORIGIN}/inbox", activity)
-    response = client.post("/inbox", data=body, headers=headers)
-    assert response.status_code == 202, response.text
-    return response
 
 
 def give_outbox(peer, actor, *notes):
@@ -67,20 +22,6 @@ def give_outbox(peer, actor, *notes):
         "first": f"{actor.uri}/outbox/page",
     }
     peer.documents[f"/users/{actor.username}/outbox/page"] = {"type": "OrderedCollectionPage", "orderedItems": items}
-
-
-def found(reader, peer, actor):
-    """Search for the actor's handle; return its profile page."""
-    response = reader.get("/search", query_string={"q": f"@{actor.username}@{peer.host}"})
-    assert response.status_code == 302, response.text
-    assert response.location == f"/user/{actor.username}@{peer.host}"
-    return reader.get(response.location)
-
-
-def signed_by(delivery, user) -> dict:
-    public_key = key_for(user).public_key_pem
-    verify("POST", delivery.path, Headers(delivery.headers), delivery.body, lambda key_id: public_key)
-    return delivery.activity
 
 
 def test_searching_a_handle_finds_the_account_with_its_recent_public_posts(reader, peer, bob):

@@ -1,0 +1,70 @@
+"""What a local account does to an account of another server, told to that server once it is committed.
+
+The models tell an account what concerns it (`User.tell`: a follow, a like, a repost, a reply, a
+mention); an account of another server is told by its server instead, through
+`app.extensions["federation"].tell_server`:
+
+- a follow is a Follow, a like a Like and a repost an Announce, each sent to the account's inbox
+  (an Undo of it when taken back);
+- a reply to its post, or a mention of it, adds the account's inbox to those the post's Create is
+  delivered to (app.federation.fanout).
+
+Nothing is sent for what a remote account does here (its server told us), and nothing before
+the transaction commits: a rolled-back like sends nothing.
+"""
+
+import secrets
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+
+from app.extensions import db
+from app.federation import documents, fanout
+from app.models import ActivityKind, Post, RemoteActor, User
+
+_VERBS = {ActivityKind.FOLLOW: "Follow", ActivityKind.LIKE: "Like", ActivityKind.REPOST: "Announce"}
+
+
+def tell_server(account: User, kind: str, actor: User, post_id: int | None, undone: bool) -> None:
+    """Tell remote `account`'s server that local `actor` did `kind` (or took it back: `undone`)."""
+    if not current_app.config.get("FEDERATION") or actor.is_remote:
+        return
+    if kind in (ActivityKind.REPLY, ActivityKind.MENTION):
+        if not undone and post_id is not None:
+            fanout.address(post_id, actor.id, account.id)
+        return
+    remote = db.session.scalar(sa.select(RemoteActor).where(RemoteActor.user_id == account.id))
+    if remote is None or kind not in _VERBS:
+        return
+    if kind == ActivityKind.FOLLOW:
+        subject = remote.uri
+    else:
+        subject = db.session.scalar(sa.select(Post.uri).where(Post.id == post_id)) if post_id is not None else None
+        if subject is None:
+            return  # a post of this server's, reposted or liked by someone: nothing of the remote account's
+    fanout.send_later(actor.id, remote.inbox, _activity(_VERBS[kind], actor, subject, remote, undone))
+
+
+def _activity(verb: str, actor: User, subject: str, remote: RemoteActor, undone: bool) -> dict[str, Any]:
+    """`actor`'s `verb` of `subject` (an actor or a note's id), or the Undo of it.
+
+    Each activity gets an id of its own: servers find what an Undo ends by its actor and object,
+    so the first activity's id need not be kept.
+    """
+    me = documents.actor_url(actor.username)
+    done = {"id": f"{me}#{verb.lower()}s/{secrets.token_hex(8)}", "type": verb, "actor": me, "object": subject}
+    if verb == "Announce":
+        done |= {
+            "to": [documents.PUBLIC],
+            "cc": [remote.uri, documents.absolute("federation.followers", username=actor.username)],
+        }
+    if not undone:
+        return {"@context": documents.CONTEXT, **done}
+    return {
+        "@context": documents.CONTEXT,
+        "id": f"{me}#undos/{secrets.token_hex(8)}",
+        "type": "Undo",
+        "actor": me,
+        "object": done,
+    }
