@@ -33,6 +33,7 @@ from app.federation.accounts import LookupFailed, find_account, parse_handle
 from app.federation.delivery import deliver_activity
 from app.federation.documents import ACTIVITY_JSON
 from app.federation.fanout import fan_out, note_leaving
+from app.federation.interactions import forward_report
 from app.federation.keys import KeyUnusable, key_for, private_key, rotate
 from app.federation.routes import bp
 from config import ConfigError
@@ -47,6 +48,7 @@ __all__ = [
     "domains",
     "fan_out",
     "find_account",
+    "forward_report",
     "init_app",
     "key_for",
     "note_leaving",

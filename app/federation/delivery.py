@@ -19,7 +19,7 @@ from rq import get_current_job
 
 from app.extensions import db
 from app.federation import domains, keys, remote
-from app.federation.documents import ACTIVITY_JSON, key_url
+from app.federation.documents import ACTIVITY_JSON, instance_key_url, key_url
 from app.federation.signatures import sign
 from app.models import FailedDelivery, User
 from app.tasks import JOBS, job
@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 DELIVER_JOB = "deliver_activity"
 FAREWELL_JOB = "deliver_farewell"
+SERVER_JOB = "deliver_as_server"
 POST_SECONDS = 10
 
 
@@ -49,6 +50,12 @@ def deliver_later_as(sender_id: int, inbox: str, activity: dict[str, Any]) -> No
 def deliver_farewell_later(sealed_key: str, key_id: str, inbox: str, activity: dict[str, Any]) -> None:
     """Send the Delete of an account that is gone, signed with the key it had (sealed), in the background."""
     _in_background(FAREWELL_JOB, sealed_key, key_id, inbox, activity)
+
+
+def deliver_as_server_later(inbox: str, activity: dict[str, Any]) -> None:
+    """Send `activity` to `inbox` signed by the instance actor (a forwarded report), in the background."""
+    keys.instance_key()  # made here if need be (it commits), not by the job
+    _in_background(SERVER_JOB, inbox, activity)
 
 
 def _in_background(name: str, *args: Any) -> None:
@@ -103,6 +110,17 @@ def deliver_farewell(sealed_key: str, key_id: str, inbox: str, activity: dict[st
     """
     if not domains.blocked(remote.host_of(inbox)):
         _post_signed(keys.unseal(sealed_key), key_id, inbox, activity)
+
+
+@job
+def deliver_as_server(inbox: str, activity: dict[str, Any]) -> None:
+    """Job: POST what the server itself says (a forwarded report), signed by its instance actor.
+
+    No account stands behind it, so a last failure is logged, not kept for `--retry`.
+    """
+    if not domains.blocked(remote.host_of(inbox)):
+        private = keys.unseal(keys.instance_key().private_key_sealed, "the instance key")
+        _post_signed(private, instance_key_url(), inbox, activity)
 
 
 def _post(sender: User, inbox: str, activity: dict[str, Any]) -> None:

@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 
 from app import conversations, media
 from app.extensions import db
-from app.federation.keys import key_for
+from app.federation.keys import instance_key, key_for
 from app.models import Mention, Post, PostTag, RemoteActor, User, utcnow
 
 ACTIVITY_JSON = "application/activity+json"
@@ -86,6 +86,32 @@ def actor(user: User) -> dict[str, Any]:
         "discoverable": True,
         "icon": {"type": "Image", "url": origin() + icon if icon.startswith("/") else icon},
         "publicKey": {"id": key_url(user.username), "owner": url, "publicKeyPem": key_for(user).public_key_pem},
+    }
+
+
+def instance_actor_url() -> str:
+    return absolute("federation.instance_actor")
+
+
+def instance_key_url() -> str:
+    """The keyId of what the server itself signs: fetches of other servers' documents, forwarded reports."""
+    return f"{instance_actor_url()}#main-key"
+
+
+def instance_actor() -> dict[str, Any]:
+    """The server as an actor of its own (an Application), whose key servers in secure mode check fetches against."""
+    url = instance_actor_url()
+    return {
+        "@context": CONTEXT,
+        "id": url,
+        "type": "Application",
+        "preferredUsername": current_app.config["SERVER_NAME"],
+        "name": "Microblog",
+        "url": origin() + "/",
+        "inbox": absolute("federation.shared_inbox"),
+        "endpoints": {"sharedInbox": absolute("federation.shared_inbox")},
+        "manuallyApprovesFollowers": True,
+        "publicKey": {"id": instance_key_url(), "owner": url, "publicKeyPem": instance_key().public_key_pem},
     }
 
 

@@ -11,6 +11,9 @@ mention); an account of another server is told by its server instead, through
 
 Nothing is sent for what a remote account does here (its server told us), and nothing before
 the transaction commits: a rolled-back like sends nothing.
+
+A report on a remote account may be forwarded to its server (`forward_report`): a Flag from the
+instance actor, which does not name the reporter.
 """
 
 import secrets
@@ -21,6 +24,7 @@ from flask import current_app
 
 from app.extensions import db
 from app.federation import documents, fanout
+from app.federation.delivery import deliver_as_server_later
 from app.models import ActivityKind, Post, RemoteActor, User
 
 _VERBS = {ActivityKind.FOLLOW: "Follow", ActivityKind.LIKE: "Like", ActivityKind.REPOST: "Announce"}
@@ -68,3 +72,26 @@ def _activity(verb: str, actor: User, subject: str, remote: RemoteActor, undone:
         "actor": me,
         "object": done,
     }
+
+
+def forward_report(reported: User, post: Post | None, comment: str | None) -> bool:
+    """Send a report on a remote account (or its post) to its server as a Flag, from the instance actor.
+
+    The reporter is not named: the server only learns that this one reports it. Return whether
+    it was sent (False for an account of this server, or one whose actor is not known).
+    """
+    remote = db.session.scalar(sa.select(RemoteActor).where(RemoteActor.user_id == reported.id))
+    if not current_app.config.get("FEDERATION") or remote is None:
+        return False
+    named = [remote.uri] + ([post.uri] if post is not None and post.uri else [])
+    server = documents.instance_actor_url()
+    flag = {
+        "@context": documents.CONTEXT,
+        "id": f"{server}#flags/{secrets.token_hex(8)}",
+        "type": "Flag",
+        "actor": server,
+        "object": named,
+        "content": comment or "",
+    }
+    deliver_as_server_later(remote.shared_inbox or remote.inbox, flag)
+    return True

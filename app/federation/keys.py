@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 
 from app.extensions import db
-from app.models import ActorKey, User, utcnow
+from app.models import ActorKey, InstanceKey, User, utcnow
 
 KEY_BITS = 2048
 # Names this use of SECRET_KEY, so that the derived key serves nothing else.
@@ -70,7 +70,27 @@ def unseal(sealed: str, what: str = "a private key") -> rsa.RSAPrivateKey:
     return serialization.load_pem_private_key(pem, password=None)
 
 
+def instance_key() -> InstanceKey:
+    """Return the server's own key pair (its instance actor's); on first need, make one and commit it."""
+    key = db.session.get(InstanceKey, 1)
+    if key is not None:
+        return key
+    public_pem, sealed = _new_pair()
+    db.session.add(InstanceKey(id=1, public_key_pem=public_pem, private_key_sealed=sealed, created_at=utcnow()))
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:
+        db.session.rollback()  # two first needs raced: the pair stored first serves
+    return db.session.get(InstanceKey, 1)
+
+
 def _new_key(user_id: int) -> ActorKey:
+    public_pem, sealed = _new_pair()
+    return ActorKey(user_id=user_id, public_key_pem=public_pem, private_key_sealed=sealed, created_at=utcnow())
+
+
+def _new_pair() -> tuple[str, str]:
+    """A new RSA key pair: its public half in PEM, and its private half sealed."""
     pair = rsa.generate_private_key(public_exponent=65537, key_size=KEY_BITS)
     private_pem = pair.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
@@ -78,12 +98,7 @@ def _new_key(user_id: int) -> ActorKey:
     public_pem = pair.public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )
-    return ActorKey(
-        user_id=user_id,
-        public_key_pem=public_pem.decode("ascii"),
-        private_key_sealed=_fernet().encrypt(private_pem).decode("ascii"),
-        created_at=utcnow(),
-    )
+    return public_pem.decode("ascii"), _fernet().encrypt(private_pem).decode("ascii")
 
 
 def _fernet() -> Fernet:

@@ -8,6 +8,7 @@ it must not make this server probe its neighbours), unless FEDERATION_ALLOW_PRIV
 
 import ipaddress
 import json
+import logging
 import socket
 import time
 from typing import Any
@@ -18,8 +19,12 @@ import sqlalchemy as sa
 from flask import current_app
 
 from app.extensions import db
+from app.federation import documents, keys
 from app.federation.documents import ACTIVITY_JSON
+from app.federation.signatures import sign
 from app.models import RemoteActor, utcnow
+
+log = logging.getLogger(__name__)
 
 FETCH_SECONDS = 10
 CONNECT_SECONDS = 3
@@ -47,10 +52,11 @@ def fetch_document(url: str) -> dict[str, Any]:
     """GET an ActivityPub document; FetchFailed for a refused address, an error, a timeout or a bad body."""
     check_address(url)
     deadline = time.monotonic() + FETCH_SECONDS
+    signed = _fetch_signature(url)
     try:
         with requests.get(
             url,
-            headers={"Accept": _ACCEPT, "User-Agent": "Microblog (+federation)"},
+            headers={"Accept": _ACCEPT, "User-Agent": "Microblog (+federation)", **signed},
             timeout=(CONNECT_SECONDS, FETCH_SECONDS),
             stream=True,
             allow_redirects=False,
@@ -73,6 +79,20 @@ def fetch_document(url: str) -> dict[str, Any]:
     if not isinstance(document, dict):
         raise FetchFailed(f"{url} sent no JSON object")
     return document
+
+
+def _fetch_signature(url: str) -> dict[str, str]:
+    """The headers that sign a fetch as the instance actor: servers in Mastodon's secure mode answer no other.
+
+    None (an unsigned fetch, which other servers answer) when the instance key does not open.
+    """
+    key = keys.instance_key()
+    try:
+        private = keys.unseal(key.private_key_sealed, "the instance key")
+    except keys.KeyUnusable:
+        log.warning("the instance key does not open under this SECRET_KEY: fetching unsigned")
+        return {}
+    return sign("GET", url, None, documents.instance_key_url(), private)
 
 
 def actor_for_key(key_id: str, refresh: bool = False) -> RemoteActor:

@@ -68,6 +68,12 @@ def webfinger():
     return response
 
 
+@bp.route("/actor", endpoint="instance_actor")
+def instance_actor():
+    """The server's own actor: the key its signed fetches and forwarded reports are checked against."""
+    return _activity(documents.instance_actor())
+
+
 @bp.route("/.well-known/nodeinfo")
 def nodeinfo_links():
     return _json(documents.nodeinfo_links(), "application/json")

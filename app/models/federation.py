@@ -25,6 +25,20 @@ class ActorKey(db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
 
+class InstanceKey(db.Model):
+    """The server's own key pair (one row): its instance actor signs fetches and forwarded reports with it.
+
+    Sealed as accounts' keys are (app.federation.keys).
+    """
+
+    __tablename__ = "instance_key"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    public_key_pem: so.Mapped[str] = so.mapped_column(sa.Text)
+    private_key_sealed: so.Mapped[str] = so.mapped_column(sa.Text)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+
 class RemoteActor(db.Model):
     """An account on another server, as its actor document said when it was last fetched.
 

@@ -39,6 +39,13 @@ class ReportForm(SiteForm):
     submit = SubmitField(_l("Send the report"))
 
 
+class RemoteReportForm(ReportForm):
+    """A report on an account of another server (or its post), which may go to that server too."""
+
+    forward = BooleanField(_l("Also send the report to its server (without your name)"))
+    submit = SubmitField(_l("Send the report"))
+
+
 class ActionForm(SiteForm):
     """A moderator's action: the buttons of the queue and the suspension list post it, with why."""
 

@@ -1,15 +1,15 @@
 """Views of the moderation blueprint: reports by anyone, the queue for moderators, the admin pages."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import _
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
-from app import conversations, moderation
+from app import conversations, federation, moderation
 from app.extensions import db
 from app.main.routes import get_user_or_404
 from app.models import Permission, Post, Report, ReportStatus, Role, User
-from app.moderation_pages.forms import ACTIONS, REASONS, ActionForm, EditAccountForm, ReportForm
+from app.moderation_pages.forms import ACTIONS, REASONS, ActionForm, EditAccountForm, RemoteReportForm, ReportForm
 from app.pagination import paginate_request
 from app.validators import is_valid_id
 from app.web.permissions import permission_required
@@ -32,7 +32,12 @@ def report_post(id: int):
         abort(404)
     post = post.shown
     back = url_for("social.thread", id=post.id)
-    return _report(lambda reason, comment: moderation.report_post(current_user, post, reason, comment), back, post=post)
+    return _report(
+        lambda reason, comment: moderation.report_post(current_user, post, reason, comment),
+        back,
+        reported=post.author,
+        post=post,
+    )
 
 
 @bp.route("/user/<username>/report", methods=["GET", "POST"])
@@ -42,13 +47,20 @@ def report_user(username: str):
     user = get_user_or_404(username)
     back = url_for("main.user", username=user.username)
     return _report(
-        lambda reason, comment: moderation.report_account(current_user, user, reason, comment), back, user=user
+        lambda reason, comment: moderation.report_account(current_user, user, reason, comment),
+        back,
+        reported=user,
+        user=user,
     )
 
 
-def _report(file_report, back: str, **shown):
-    """Show the report form for what `shown` names, or file it with `file_report(reason, comment)` and go `back`."""
-    form = ReportForm()
+def _report(file_report, back: str, reported: User, **shown):
+    """Show the report form for what `shown` names, or file it with `file_report(reason, comment)` and go `back`.
+
+    A report on an account of another server may be forwarded to it as well (app.federation).
+    """
+    remote = reported.is_remote and current_app.config.get("FEDERATION")
+    form = RemoteReportForm() if remote else ReportForm()
     if form.validate_on_submit():
         try:
             file_report(form.reason.data, form.comment.data)
@@ -60,6 +72,9 @@ def _report(file_report, back: str, **shown):
             return redirect(back)
         db.session.commit()
         flash(_("Thank you for your report. The moderators will look at it."), "success")
+        if remote and form.forward.data:
+            federation.forward_report(reported, shown.get("post"), form.comment.data)
+            flash(_("The report was sent to %(host)s too.", host=reported.domain), "info")
         return redirect(back)
     return render_template("moderation/report.html", title=_("Report"), form=form, back=back, **shown)
 

@@ -70,6 +70,8 @@ class Peer:
     actors: dict = field(default_factory=dict)
     documents: dict = field(default_factory=dict)
     deliveries: list = field(default_factory=list)
+    # The GETs it was sent (their headers carry the fetcher's signature).
+    fetches: list = field(default_factory=list)
     # Paths that are never answered (the connection stays open): a server that hangs.
     hanging: set = field(default_factory=set)
     # Paths whose deliveries are answered 500 (a server in trouble); they are still recorded.
@@ -116,6 +118,8 @@ class Peer:
         if request.path in self.hanging:
             self._release.wait(30)
             return Response(status=504)
+        if request.method == "GET":
+            self.fetches.append(Delivery(request.full_path.rstrip("?"), dict(request.headers), b""))
         if request.method == "POST":
             self.deliveries.append(Delivery(request.full_path.rstrip("?"), dict(request.headers), request.get_data()))
             return Response(status=500 if request.path in self.failing else 202)

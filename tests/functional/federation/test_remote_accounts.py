@@ -5,8 +5,10 @@ its actors and outboxes, records what it is sent and signs what it delivers, as 
 """
 
 import sqlalchemy as sa
+from werkzeug.datastructures import Headers
 
 from app.extensions import db
+from app.federation.signatures import verify
 from app.models import Activity, Post, RemoteActor, User
 from tests.functional.federation.activities import create, deliver, found, note, signed_by
 from tests.support.factories import UserFactory
@@ -210,3 +212,38 @@ def test_a_kept_note_is_not_served_as_this_servers_own(client, reader, peer, bob
     kept = db.session.scalar(sa.select(Post))
     answer = client.get(f"/post/{kept.id}", headers={"Accept": "application/activity+json"})
     assert answer.status_code == 404
+
+
+def test_fetches_are_signed_by_the_instance_actor(client, reader, peer, bob):
+    found(reader, peer, bob)
+    server = client.get("/actor", headers={"Accept": "application/activity+json"}).json
+    assert server["type"] == "Application" and server["id"] == f"{ORIGIN}/actor"
+    assert server["publicKey"]["id"] == f"{ORIGIN}/actor#main-key" and server["publicKey"]["owner"] == server["id"]
+    public_key = server["publicKey"]["publicKeyPem"]
+    assert peer.fetches, "nothing was fetched"
+    for fetch in peer.fetches:
+        signature = verify("GET", fetch.path, Headers(fetch.headers), b"", lambda key_id: public_key)
+        assert signature.key_id == f"{ORIGIN}/actor#main-key"
+
+
+def test_a_report_on_a_remote_account_may_be_forwarded_as_a_flag(client, reader, peer, bob):
+    found(reader, peer, bob)
+    form = reader.get(f"/user/bob@{peer.host}/report").text
+    assert "Also send the report to its server" in form
+    reader.post(f"/user/bob@{peer.host}/report", data={"reason": "spam", "comment": "ads everywhere", "forward": "y"})
+    (delivery,) = peer.wait_for_deliveries(1)
+    assert delivery.path == "/inbox"
+    public_key = client.get("/actor", headers={"Accept": "application/activity+json"}).json["publicKey"]["publicKeyPem"]
+    verify("POST", delivery.path, Headers(delivery.headers), delivery.body, lambda key_id: public_key)
+    flag = delivery.activity
+    assert flag["type"] == "Flag" and flag["actor"] == f"{ORIGIN}/actor"
+    assert flag["object"] == [bob.uri] and flag["content"] == "ads everywhere"
+    assert "alice" not in delivery.body.decode()
+
+
+def test_a_report_not_forwarded_stays_here(reader, peer, bob, alice):
+    found(reader, peer, bob)
+    reader.post(f"/user/bob@{peer.host}/report", data={"reason": "spam"})
+    assert peer.wait_for_deliveries(1, seconds=0.5) == []
+    UserFactory(username="carol")
+    assert "Also send the report" not in reader.get("/user/carol/report").text
