@@ -108,6 +108,14 @@ class SearchArgs(PaginationArgs):
     )
 
 
+class LookupArgs(StrictSchema):
+    acct = fields.String(
+        required=True,
+        validate=[validate.Length(3, 200), printable, not_blank],
+        metadata={"description": "An account's address: `name@host` (or `@name@host`)."},
+    )
+
+
 class NotificationArgs(StrictSchema):
     since = fields.Float(
         load_default=0.0,
@@ -253,6 +261,9 @@ class UserLinks(Schema):
 class User(Schema):
     id = fields.Integer(required=True)
     username = fields.String(required=True)
+    domain = fields.String(
+        allow_none=True, metadata={"description": "The server of an account of another server (null: this one's)."}
+    )
     email = fields.String(metadata={"description": "Only on your own record."})
     last_seen = fields.DateTime(allow_none=True)
     about_me = fields.String(allow_none=True)

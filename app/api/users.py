@@ -1,11 +1,11 @@
 """User resources: the tutorial's contract."""
 
 import sqlalchemy as sa
-from flask import abort, g, url_for
+from flask import abort, current_app, g, url_for
 from flask_limiter.util import get_remote_address
 from sqlalchemy.exc import IntegrityError
 
-from app import avatars, confirmation, safety
+from app import avatars, confirmation, federation, safety
 from app.api import schemas
 from app.api.blueprint import bp
 from app.api.pagination import paginated
@@ -68,6 +68,32 @@ def commit_unique() -> None:
 def get_user(id: int):
     """Return one user; `email` only on your own record."""
     return own_or_public(reachable_user_or_404(id))
+
+
+@bp.route("/users/lookup", methods=["GET"], errors=(400, 404))
+@bp.arguments(schemas.LookupArgs, location="query", as_kwargs=True)
+@bp.response(200, schemas.User)
+def lookup_user(acct: str):
+    """Find an account by its address, `name@host`: this server's, or another server's (with federation on).
+
+    Another server's account is asked of its server the first time (WebFinger, then its actor and
+    recent public posts) and kept: its id then serves the other user routes (follow it, read it).
+    """
+    handle = federation.parse_handle(acct)
+    if handle is None:
+        abort(400, "acct must be an address such as name@example.com.")
+    name, host = handle
+    if host != (current_app.config.get("SERVER_NAME") or "").lower() and not current_app.config.get("FEDERATION"):
+        abort(404, "This server does not federate: only its own accounts can be found.")
+    try:
+        user = federation.find_account(name, host)
+    except federation.LookupFailed:
+        db.session.rollback()
+        abort(404, "The account could not be found: its server did not answer, or has no such account.")
+    if user is None:
+        abort(404, "There is no such account.")
+    db.session.commit()
+    return own_or_public(reachable_user_or_404(user.id))
 
 
 @bp.route("/users", methods=["GET"])

@@ -10,7 +10,17 @@ from tests.support.api import assert_error
 from tests.support.apps import counting_queries
 from tests.support.factories import PostFactory, UserFactory
 
-USER_KEYS = {"id", "username", "last_seen", "about_me", "post_count", "follower_count", "following_count", "_links"}
+USER_KEYS = {
+    "id",
+    "username",
+    "domain",
+    "last_seen",
+    "about_me",
+    "post_count",
+    "follower_count",
+    "following_count",
+    "_links",
+}
 
 
 def new_user(**overrides):
@@ -235,3 +245,19 @@ def test_update_bad_fields_is_400(client, user, headers):
 def test_update_needs_json(client, user, headers):
     response = client.put(f"/api/users/{user.id}", data="x", headers=headers)
     assert_error(response, 415, "Unsupported Media Type")
+
+
+def test_lookup_finds_an_account_of_this_server_by_its_address(app, client, other, headers):
+    app.config["SERVER_NAME"] = "micro.test"
+    found = client.get("/api/users/lookup", query_string={"acct": f"@{other.username}@micro.test"}, headers=headers)
+    assert found.status_code == 200 and found.json["id"] == other.id and found.json["domain"] is None
+
+
+def test_lookup_of_another_server_without_federation_is_a_404(client, headers):
+    answer = client.get("/api/users/lookup", query_string={"acct": "bob@elsewhere.example"}, headers=headers)
+    assert answer.status_code == 404 and "does not federate" in answer.json["message"]
+
+
+@pytest.mark.parametrize("acct", ["", "bob", "bob@", "bob@bad host", "@@"])
+def test_lookup_of_no_address_is_a_400(client, headers, acct):
+    assert client.get("/api/users/lookup", query_string={"acct": acct}, headers=headers).status_code == 400

@@ -247,3 +247,21 @@ def test_a_report_not_forwarded_stays_here(reader, peer, bob, alice):
     assert peer.wait_for_deliveries(1, seconds=0.5) == []
     UserFactory(username="carol")
     assert "Also send the report" not in reader.get("/user/carol/report").text
+
+
+def test_the_api_looks_up_a_remote_account_and_follows_it(app, peer, bob, alice):
+    token = alice.get_token()
+    db.session.commit()
+    api = app.test_client()
+    auth = {"Authorization": f"Bearer {token}"}
+    found_account = api.get("/api/users/lookup", query_string={"acct": f"@bob@{peer.host}"}, headers=auth)
+    assert found_account.status_code == 200, found_account.json
+    assert found_account.json["username"] == f"bob@{peer.host}" and found_account.json["domain"] == peer.host
+    assert api.post(f"/api/users/{found_account.json['id']}/follow", headers=auth).status_code == 204
+    (delivery,) = peer.wait_for_deliveries(1)
+    assert delivery.activity["type"] == "Follow" and delivery.activity["object"] == bob.uri
+
+    assert api.get("/api/users/lookup", query_string={"acct": "alice@micro.test"}, headers=auth).json["domain"] is None
+    unknown = api.get("/api/users/lookup", query_string={"acct": f"nobody@{peer.host}"}, headers=auth)
+    assert unknown.status_code == 404 and "could not be found" in unknown.json["message"]
+    assert api.get("/api/users/lookup", query_string={"acct": "no address"}, headers=auth).status_code == 400
