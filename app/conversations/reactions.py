@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from app import media
 from app.conversations.counters import add_to
@@ -47,11 +48,17 @@ def repost(user: User, post: Post) -> Post:
 def unrepost(user: User, post: Post) -> Post:
     """Take back a repost and commit (the repost is a post of `user`'s, so their post counter goes down)."""
     post = _target(post)
-    if db.session.execute(sa.delete(Post).where(*_mine(Post, user, post))).rowcount:
+    # Deleted through the session, not by a bulk statement: its author's post counter follows (Post's
+    # delete event), and so does what watches the session (the search index, the federation fan-out).
+    repost = db.session.scalar(sa.select(Post).where(*_mine(Post, user, post)))
+    if repost is not None:
+        db.session.delete(repost)
         add_to(Post.reposts_count, post.id, -1)
-        add_to(User.posts_counter, user.id, -1)
         post.author.untell(ActivityKind.REPOST, user, post.id)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()  # a concurrent request took it back first
     return _refreshed(post, user)
 
 

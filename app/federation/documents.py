@@ -157,20 +157,35 @@ def _outbox_item(post: Post, shown: dict[int, dict[str, Any]], remote: dict[int,
     author = actor_url(post.author.username)
     addressing = {"to": [PUBLIC], "cc": [absolute("federation.followers", username=post.author.username)]}
     if post.repost_of_id is not None:
-        kind, activity_id, shared = (
-            "Announce",
-            f"{note_url(post.repost_of_id)}/announces/{post.id}",
-            remote.get(post.repost_of_id) or note_url(post.repost_of_id),
-        )
+        kind, shared = "Announce", remote.get(post.repost_of_id) or note_url(post.repost_of_id)
     else:
-        kind, activity_id, shared = "Create", f"{note_url(post.id)}/activity", shown[post.id]
+        kind, shared = "Create", shown[post.id]
     return {
-        "id": activity_id,
+        "id": activity_url(post.id),
         "type": kind,
         "actor": author,
         "published": timestamp(post.timestamp),
         "object": shared,
         **addressing,
+    }
+
+
+def activity_url(post_id: int) -> str:
+    """The id of the activity that published a post: its Create, or a repost's Announce."""
+    return f"{note_url(post_id)}/activity"
+
+
+def undo_of_announce(repost_id: int, username: str) -> dict[str, Any]:
+    """The activity that tells followers a repost of `username`'s was taken back."""
+    actor = actor_url(username)
+    return {
+        "@context": CONTEXT,
+        "id": f"{note_url(repost_id)}#undo",
+        "type": "Undo",
+        "actor": actor,
+        "object": {"id": activity_url(repost_id), "type": "Announce", "actor": actor},
+        "to": [PUBLIC],
+        "cc": [absolute("federation.followers", username=username)],
     }
 
 

@@ -1,7 +1,8 @@
 """What local accounts publish, delivered to their remote followers once it is committed.
 
 The session's flushes are watched, as the search service watches them: a new post is a Create of
-its Note, a new repost an Announce, a deleted post (gone, or left as a tombstone) a Delete, kept
+its Note, a new repost an Announce, a deleted post (gone, or left as a tombstone) a Delete, a
+repost taken back an Undo of its Announce, kept
 only when its author has a remote follower (one query in the flush). After the commit, a
 background job (`fan_out`: RQ, or a thread) builds the activities and delivers each to the
 author's remote followers, once per server that offers a shared inbox (app.federation.delivery):
@@ -58,8 +59,8 @@ def collect(session, flush_context) -> None:
         if isinstance(obj, Post) and obj.user_id is not None:
             events.append(("Announce" if obj.repost_of_id is not None else "Create", obj.id, obj.user_id))
     for obj in session.deleted:
-        if isinstance(obj, Post) and obj.user_id is not None and obj.repost_of_id is None:
-            events.append(("Delete", obj.id, obj.user_id))
+        if isinstance(obj, Post) and obj.user_id is not None:
+            events.append(("Undo" if obj.repost_of_id is not None else "Delete", obj.id, obj.user_id))
     for obj in session.dirty:
         if isinstance(obj, Post):
             before = sa.inspect(obj).attrs.user_id.history.deleted
@@ -167,7 +168,7 @@ def _deliver(events: list[tuple[str, int, int]], addressed: dict[int, list[int]]
     if not followers and not named:
         return  # no author of these has a remote follower (any more), and no post names one: nothing to build
     authors = {user.id: user for user in db.session.scalars(sa.select(User).where(User.id.in_({e[2] for e in events})))}
-    shared = [post_id for kind, post_id, _ in events if kind != "Delete"]
+    shared = [post_id for kind, post_id, _ in events if kind not in ("Delete", "Undo")]
     posts = list(db.session.scalars(sa.select(Post).where(Post.id.in_(shared)))) if shared else []
     activities = documents.outbox_items(posts)
     for kind, post_id, author_id in events:
@@ -176,6 +177,8 @@ def _deliver(events: list[tuple[str, int, int]], addressed: dict[int, list[int]]
             continue
         if kind == "Delete":
             activity = documents.delete_of(post_id, author.username)
+        elif kind == "Undo":
+            activity = documents.undo_of_announce(post_id, author.username)
         elif post_id in activities:
             activity = {"@context": documents.CONTEXT, **activities[post_id]}
         else:

@@ -71,6 +71,19 @@ def test_a_repost_is_delivered_as_an_announce(peer, alice):
     assert announce["type"] == "Announce" and announce["object"] == f"{ORIGIN}/post/{other.id}"
 
 
+def test_a_repost_taken_back_is_delivered_as_an_undo_of_its_announce(peer, alice):
+    other = conversations.publish(UserFactory(username="carol"), "worth sharing", "en")
+    db.session.commit()
+    conversations.repost(alice, other)
+    (announce,) = delivered(peer, alice)
+    peer.deliveries.clear()
+    conversations.unrepost(alice, other)
+    (undo,) = delivered(peer, alice)
+    assert undo["type"] == "Undo" and undo["actor"] == ALICE
+    assert undo["object"] == {"id": announce["id"], "type": "Announce", "actor": ALICE}
+    assert alice.posts_count() == 0
+
+
 def test_nothing_is_sent_for_an_author_without_remote_followers_or_a_rolled_back_post(peer, alice):
     conversations.publish(UserFactory(username="carol"), "carol has no remote followers", "en")
     db.session.commit()
