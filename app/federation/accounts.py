@@ -10,6 +10,7 @@ outbox, and keeps what it found: the profile then shows its recent public posts 
 """
 
 import re
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
@@ -30,8 +31,10 @@ HANDLE = re.compile(r"@?([\w.\-]+)@([a-z0-9\-]+(?:\.[a-z0-9\-]+)*(?::\d{1,5})?)"
 PUBLIC_ADDRESSES = frozenset({documents.PUBLIC, "as:Public", "Public"})
 # An account looked up again within this time is not fetched again.
 FRESH_FOR = timedelta(hours=1)
-# The notes of an outbox's first page kept when an account is looked up.
+# The notes of an outbox's first page kept when an account is looked up, if the server answered
+# WebFinger and the actor within OUTBOX_AFTER_SECONDS (each fetch may take remote.FETCH_SECONDS).
 OUTBOX_NOTES = 20
+OUTBOX_AFTER_SECONDS = 3
 MAX_USERNAME = 128
 # The mentions of a note looked at for accounts of this server.
 MAX_NAMED = 20
@@ -65,6 +68,7 @@ def find_account(name: str, host: str) -> User | None:
     ).one_or_none()
     if known is not None and known[1] > utcnow() - FRESH_FOR:
         return known[0]
+    started = time.monotonic()
     try:
         actor_uri = _webfinger(name, host)
         document = remote.fetch_document(actor_uri)
@@ -72,7 +76,8 @@ def find_account(name: str, host: str) -> User | None:
     except remote.FetchFailed as error:
         raise LookupFailed(str(error)) from error
     user = account_of(actor, document)
-    _keep_recent_notes(document, user, actor)
+    if time.monotonic() - started < OUTBOX_AFTER_SECONDS:  # a slow server: the profile waits no longer
+        _keep_recent_notes(document, user, actor)
     return user
 
 

@@ -30,9 +30,10 @@ class Day(NamedTuple):
 
 def counts() -> Counts:
     """Return the site's figures, in one query (posts from the authors' counters) and a look at the queue."""
+    local = User.domain.is_(None)  # accounts of other servers (app.federation) are not this site's
     figures = (
-        sa.select(sa.func.count(User.id)),
-        sa.select(sa.func.coalesce(sa.func.sum(User.posts_counter), 0)),
+        sa.select(sa.func.count(User.id)).where(local),
+        sa.select(sa.func.coalesce(sa.func.sum(User.posts_counter), 0)).where(local),
         sa.select(sa.func.count(Report.id)).where(Report.status == ReportStatus.OPEN),
         sa.select(sa.func.count(Task.id)).where(Task.in_progress()),
     )
@@ -50,6 +51,8 @@ def counts() -> Counts:
 def daily_activity(days: int = DAYS, today: date | None = None) -> list[Day]:
     """Return the sign-ups and posts of each of the last `days` days (UTC), oldest first, in one query.
 
+    Only this server's: other servers' accounts and notes kept here (app.federation) are left out.
+
     Each count reads a range of an indexed timestamp (user.created_at, post.timestamp) and groups
     it by `date()`, which SQLite, PostgreSQL and MariaDB all have.
     """
@@ -66,7 +69,10 @@ def daily_activity(days: int = DAYS, today: date | None = None) -> list[Day]:
         )
 
     rows = db.session.execute(
-        sa.union_all(per_day("signups", User.created_at), per_day("posts", Post.timestamp, Post.user_id.is_not(None)))
+        sa.union_all(
+            per_day("signups", User.created_at, User.domain.is_(None)),
+            per_day("posts", Post.timestamp, Post.user_id.is_not(None), Post.uri.is_(None)),
+        )
     )
     found: dict[tuple[str, date], int] = {}
     for kind, day, n in rows:

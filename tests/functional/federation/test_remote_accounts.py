@@ -10,6 +10,7 @@ from werkzeug.datastructures import Headers
 from app.extensions import db
 from app.federation.signatures import verify
 from app.models import Activity, Post, RemoteActor, User
+from app.moderation.overview import counts, daily_activity
 from tests.functional.federation.activities import create, deliver, found, note, signed_by
 from tests.support.factories import UserFactory
 from tests.support.peers import ALICE, ORIGIN
@@ -265,3 +266,12 @@ def test_the_api_looks_up_a_remote_account_and_follows_it(app, peer, bob, alice)
     unknown = api.get("/api/users/lookup", query_string={"acct": f"nobody@{peer.host}"}, headers=auth)
     assert unknown.status_code == 404 and "could not be found" in unknown.json["message"]
     assert api.get("/api/users/lookup", query_string={"acct": "no address"}, headers=auth).status_code == 400
+
+
+def test_the_overview_counts_only_this_servers_accounts_and_posts(client, reader, peer, bob):
+    found(reader, peer, bob)
+    reader.post(f"/follow/bob@{peer.host}")
+    deliver(client, peer, bob, create(bob, 1, "<p>from afar</p>"))
+    figures = counts()
+    assert (figures[0], figures[1]) == (1, 0)
+    assert sum(day.signups for day in daily_activity()) == 1 and sum(day.posts for day in daily_activity()) == 0
