@@ -52,9 +52,9 @@ def unrepost(user: User, post: Post) -> Post:
     # delete event), and so does what watches the session (the search index, the federation fan-out).
     repost = db.session.scalar(sa.select(Post).where(*_mine(Post, user, post)))
     if repost is not None:
+        post.author.untell(ActivityKind.REPOST, user, post.id)  # first: a remote author's server is told of this repost
         db.session.delete(repost)
         add_to(Post.reposts_count, post.id, -1)
-        post.author.untell(ActivityKind.REPOST, user, post.id)
     try:
         db.session.commit()
     except StaleDataError:

@@ -13,8 +13,9 @@ A deleted account is different: app.accounts calls `note_leaving` before its row
 remote followers are sent a Delete of the account, signed with the key it had.
 
 What a local account does to a remote one (app.federation.interactions) goes after the commit
-too: a Follow, Like or Announce straight to its inbox (`send_later`), and a reply to it or a
-mention of it with the post's Create (`address`), even when no remote account follows the author.
+too: a Follow or Like straight to its inbox (`send_later`); a reply to it or a mention of it with
+the post's Create, and a repost of its post with the repost's Announce or Undo (`address`), even
+when no remote account follows the author.
 """
 
 import logging
@@ -105,9 +106,12 @@ def send_later(sender_id: int, inbox: str, activity: dict[str, Any]) -> None:
     db.session.info.setdefault(DIRECT_KEY, []).append((sender_id, inbox, activity))
 
 
-def address(post_id: int, author_id: int, account_id: int) -> None:
-    """In the transaction that publishes a post: deliver its Create to remote `account_id` too (a reply, a mention)."""
-    db.session.info.setdefault(ADDRESSED_KEY, {}).setdefault(post_id, (author_id, set()))[1].add(account_id)
+def address(kind: str, post_id: int, author_id: int, account_id: int) -> None:
+    """In a transaction: deliver the post's `kind` of activity to remote `account_id` too, once committed.
+
+    A reply or a mention: the Create; a repost of the account's post: the Announce, or its Undo.
+    """
+    db.session.info.setdefault(ADDRESSED_KEY, {}).setdefault(post_id, (kind, author_id, set()))[2].add(account_id)
 
 
 def send(session) -> None:
@@ -118,14 +122,11 @@ def send(session) -> None:
     for sender_id, inbox, activity in session.info.pop(DIRECT_KEY, []):
         deliver_later_as(sender_id, inbox, activity)
     events = session.info.pop(EVENTS_KEY, [])
-    addressed = {post_id: sorted(accounts) for post_id, (_, accounts) in session.info.get(ADDRESSED_KEY, {}).items()}
-    # A reply or mention by an author no remote account follows was left out by `collect`: it is sent all the same.
-    published = {post_id for kind, post_id, _ in events if kind == "Create"}
-    events += [
-        ("Create", post_id, author_id)
-        for post_id, (author_id, _) in session.info.pop(ADDRESSED_KEY, {}).items()
-        if post_id not in published
-    ]
+    named = session.info.pop(ADDRESSED_KEY, {})
+    addressed = {post_id: sorted(accounts) for post_id, (_, _, accounts) in named.items()}
+    # What `collect` left out (its author has no remote follower) still goes to the accounts it names.
+    known = {post_id for _, post_id, _ in events}
+    events += [(kind, post_id, author_id) for post_id, (kind, author_id, _) in named.items() if post_id not in known]
     if not events:
         return
     app = current_app._get_current_object()

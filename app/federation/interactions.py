@@ -4,9 +4,10 @@ The models tell an account what concerns it (`User.tell`: a follow, a like, a re
 mention); an account of another server is told by its server instead, through
 `app.extensions["federation"].tell_server`:
 
-- a follow is a Follow, a like a Like and a repost an Announce, each sent to the account's inbox
-  (an Undo of it when taken back);
+- a follow is a Follow and a like a Like, each sent to the account's inbox (an Undo of it when
+  taken back);
 - a reply to its post, or a mention of it, adds the account's inbox to those the post's Create is
+  delivered to, and a repost of its post to those the repost's Announce (or its Undo) is
   delivered to (app.federation.fanout).
 
 Nothing is sent for what a remote account does here (its server told us), and nothing before
@@ -27,7 +28,7 @@ from app.federation import documents, fanout
 from app.federation.delivery import deliver_as_server_later
 from app.models import ActivityKind, Post, RemoteActor, User
 
-_VERBS = {ActivityKind.FOLLOW: "Follow", ActivityKind.LIKE: "Like", ActivityKind.REPOST: "Announce"}
+_VERBS = {ActivityKind.FOLLOW: "Follow", ActivityKind.LIKE: "Like"}
 
 
 def tell_server(account: User, kind: str, actor: User, post_id: int | None, undone: bool) -> None:
@@ -36,7 +37,14 @@ def tell_server(account: User, kind: str, actor: User, post_id: int | None, undo
         return
     if kind in (ActivityKind.REPLY, ActivityKind.MENTION):
         if not undone and post_id is not None:
-            fanout.address(post_id, actor.id, account.id)
+            fanout.address("Create", post_id, actor.id, account.id)
+        return
+    if kind == ActivityKind.REPOST:
+        # The repost's own Announce (and its Undo) goes to the reposted author as to the reposter's
+        # followers: one id, which the Undo names. Told before a taken-back repost's row goes.
+        repost_id = db.session.scalar(sa.select(Post.id).where(Post.user_id == actor.id, Post.repost_of_id == post_id))
+        if repost_id is not None:
+            fanout.address("Undo" if undone else "Announce", repost_id, actor.id, account.id)
         return
     remote = db.session.scalar(sa.select(RemoteActor).where(RemoteActor.user_id == account.id))
     if remote is None or kind not in _VERBS:
@@ -47,10 +55,10 @@ def tell_server(account: User, kind: str, actor: User, post_id: int | None, undo
         subject = db.session.scalar(sa.select(Post.uri).where(Post.id == post_id)) if post_id is not None else None
         if subject is None:
             return  # a post of this server's, reposted or liked by someone: nothing of the remote account's
-    fanout.send_later(actor.id, remote.inbox, _activity(_VERBS[kind], actor, subject, remote, undone))
+    fanout.send_later(actor.id, remote.inbox, _activity(_VERBS[kind], actor, subject, undone))
 
 
-def _activity(verb: str, actor: User, subject: str, remote: RemoteActor, undone: bool) -> dict[str, Any]:
+def _activity(verb: str, actor: User, subject: str, undone: bool) -> dict[str, Any]:
     """`actor`'s `verb` of `subject` (an actor or a note's id), or the Undo of it.
 
     Each activity gets an id of its own: servers find what an Undo ends by its actor and object,
@@ -58,11 +66,6 @@ def _activity(verb: str, actor: User, subject: str, remote: RemoteActor, undone:
     """
     me = documents.actor_url(actor.username)
     done = {"id": f"{me}#{verb.lower()}s/{secrets.token_hex(8)}", "type": verb, "actor": me, "object": subject}
-    if verb == "Announce":
-        done |= {
-            "to": [documents.PUBLIC],
-            "cc": [remote.uri, documents.absolute("federation.followers", username=actor.username)],
-        }
     if not undone:
         return {"@context": documents.CONTEXT, **done}
     return {

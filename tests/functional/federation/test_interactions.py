@@ -45,11 +45,12 @@ def test_liking_a_remote_note_sends_a_like_and_unliking_an_undo(reader, peer, bo
 def test_reposting_a_remote_note_sends_an_announce_to_its_author(reader, peer, bob, alice, bobs_note):
     reader.post(f"/post/{bobs_note.id}/repost")
     (announce,) = sent(peer, alice)
+    repost = db.session.scalar(sa.select(Post).where(Post.repost_of_id == bobs_note.id))
     assert announce["type"] == "Announce" and announce["object"] == bobs_note.uri
-    assert PUBLIC in announce["to"] and bob.uri in announce["cc"]
+    assert announce["id"] == f"{ORIGIN}/post/{repost.id}/activity" and PUBLIC in announce["to"]
     reader.post(f"/post/{bobs_note.id}/unrepost")
     (undo,) = sent(peer, alice)
-    assert undo["type"] == "Undo" and undo["object"]["type"] == "Announce"
+    assert undo["type"] == "Undo" and undo["object"] == {"id": announce["id"], "type": "Announce", "actor": ALICE}
 
 
 def test_a_reply_to_a_remote_note_reaches_its_author_threaded(reader, peer, bob, alice, bobs_note):
