@@ -151,8 +151,8 @@ def _apply(activity: dict[str, Any], sender: RemoteActor) -> list[tuple[User, st
     if kind == "Update" and isinstance(subject, dict) and subject.get("id") == sender.uri:
         remote.actor_for_key(sender.key_id, refresh=True)  # its key or inbox may have changed
         return []
-    if kind == "Create" and _concerns_this_server(subject, sender):
-        accounts.store_note(subject, accounts.account_of(sender), sender)
+    if kind == "Create" and _concerns_this_server(subject, sender) and (author := _account(sender)) is not None:
+        accounts.store_note(subject, author, sender)
     elif kind == "Update":
         accounts.update_note(subject, sender)
     elif kind == "Delete":
@@ -202,7 +202,8 @@ def _concerns_this_server(note: Any, sender: RemoteActor) -> bool:
 def _react(kind: str, subject: Any, sender: RemoteActor, undone: bool) -> None:
     """A remote account likes or reposts a post known here (`Like`, `Announce`), or takes it back."""
     post = accounts.known_post(subject.get("id") if isinstance(subject, dict) else subject)
-    if post is None:
+    account = _account(sender) if post is not None else None
+    if account is None:
         return
     toggle = {
         ("Like", False): conversations.like,
@@ -211,7 +212,15 @@ def _react(kind: str, subject: Any, sender: RemoteActor, undone: bool) -> None:
         ("Announce", True): conversations.unrepost,
     }[kind, undone]
     with contextlib.suppress(conversations.CannotReact):  # a deleted post: nothing to like
-        toggle(accounts.account_of(sender), post)  # it commits
+        toggle(account, post)  # it commits
+
+
+def _account(sender: RemoteActor) -> User | None:
+    """The sender's account in the site (made on first need); None for an actor with no usable name."""
+    try:
+        return accounts.account_of(sender)
+    except accounts.LookupFailed:
+        return None
 
 
 def _rejected(follow: dict[str, Any], sender: RemoteActor) -> None:

@@ -111,3 +111,12 @@ def test_a_note_naming_a_local_account_is_kept_and_told(client, reader, peer, bo
     kept = db.session.scalar(sa.select(Post))
     assert kept.body == "@alice hello" and kept.author.username == f"bob@{peer.host}"
     assert "mentioned you" in reader.get("/activity").text
+
+
+def test_an_actor_without_a_usable_name_is_heard_but_gets_no_account(client, peer, alice):
+    eve = peer.actor("eve")
+    peer.documents["/users/eve"] = {**eve.document(), "preferredUsername": "not a name!"}
+    mention = {"type": "Mention", "href": ALICE, "name": "@alice@micro.test"}
+    deliver(client, peer, eve, create(eve, 1, "<p>@alice hi</p>", tag=[mention]))
+    deliver(client, peer, eve, {"id": f"{eve.uri}#likes/1", "type": "Like", "actor": eve.uri, "object": ALICE})
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Post)) == 0
