@@ -142,7 +142,7 @@ def tombstone(post_id: int) -> dict[str, Any]:
 def outbox_items(posts: list[Post]) -> dict[int, dict[str, Any]]:
     """Each post as its author's activity, by post id: Create of its Note, or Announce of what a repost shares.
 
-    Five queries at most: the notes' four, and the ids of reposted notes of other servers.
+    Six queries at most: the notes' five, and the ids of reposted notes of other servers.
     """
     shown = notes([post for post in posts if post.repost_of_id is None])
     reposted = {post.repost_of_id for post in posts if post.repost_of_id is not None}
