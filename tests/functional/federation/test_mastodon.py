@@ -11,8 +11,9 @@ import pytest
 import sqlalchemy as sa
 from cryptography.hazmat.primitives import serialization
 
+from app import conversations
 from app.extensions import db
-from app.models import RemoteActor, RemoteFollower
+from app.models import Activity, ActivityKind, Post, RemoteActor, RemoteFollower
 from tests.support.paths import ROOT
 from tests.support.peers import ALICE, HOST, ORIGIN, Peer
 
@@ -34,8 +35,10 @@ def mastodon():
         yield peer
 
 
-def fixture(name: str, peer) -> dict:
+def fixture(name: str, peer, note: str = "") -> dict:
+    """A fixture on the peer's host, naming alice (and `note`, a local post's URL, where it names one)."""
     text = (FIXTURES / name).read_text()
+    text = text.replace("NOTE: the test puts a local post's URL here", note)
     text = text.replace("https://files.mastodon.example", f"{peer.base}/files").replace(
         "https://mastodon.example", peer.base
     )
@@ -67,6 +70,23 @@ def test_mastodons_follow_undo_and_account_delete_are_taken(client, mastodon, al
     delete = fixture("mastodon_delete_actor.json", mastodon)
     assert deliver(client, mastodon, delete, path="/inbox").status_code == 202
     assert db.session.scalar(sa.select(sa.func.count()).select_from(RemoteActor)) == 0
+
+
+def test_mastodons_reply_like_and_boost_of_a_local_post_are_taken(client, mastodon, alice):
+    asked = conversations.publish(alice, "Is tea better than coffee?", "en")
+    db.session.commit()
+    note = f"{ORIGIN}/post/{asked.id}"
+    for name in ("mastodon_create_note.json", "mastodon_like.json", "mastodon_announce.json"):
+        assert deliver(client, mastodon, fixture(name, mastodon, note), path="/inbox").status_code == 202
+
+    reply = db.session.scalar(sa.select(Post).where(Post.uri.is_not(None)))
+    assert reply.in_reply_to_id == asked.id and reply.language == "en"
+    assert reply.body == "@alice Agreed! The notes are at https://example.com/notes/tea-brewing-guide #tea"
+    assert reply.author.username == f"ada@{mastodon.host}"
+    db.session.refresh(asked)
+    assert (asked.replies_count, asked.likes_count, asked.reposts_count) == (1, 1, 1)
+    told = set(db.session.scalars(sa.select(Activity.kind).where(Activity.user_id == alice.id)))
+    assert told == {ActivityKind.REPLY, ActivityKind.LIKE, ActivityKind.REPOST}
 
 
 def test_our_webfinger_answer_has_what_mastodons_has(client, alice):

@@ -9,9 +9,10 @@ from werkzeug.datastructures import Headers
 
 from app.extensions import db
 from app.federation.signatures import verify
-from app.models import Activity, Post, RemoteActor, User
+from app.models import Activity, Post, RemoteActor, Report, Role, User
 from app.moderation.overview import counts, daily_activity
 from tests.functional.federation.activities import create, deliver, found, note, signed_by
+from tests.support.auth import signed_in
 from tests.support.factories import UserFactory
 from tests.support.peers import ALICE, ORIGIN
 
@@ -275,3 +276,20 @@ def test_the_overview_counts_only_this_servers_accounts_and_posts(client, reader
     figures = counts()
     assert (figures[0], figures[1]) == (1, 0)
     assert sum(day.signups for day in daily_activity()) == 1 and sum(day.posts for day in daily_activity()) == 0
+
+
+def test_a_moderator_suspends_a_remote_account_from_its_report(app, client, reader, peer, bob):
+    found(reader, peer, bob)
+    reader.post(f"/follow/bob@{peer.host}")
+    deliver(client, peer, bob, create(bob, 1, "<p>buy my pills</p>"))
+    assert "buy my pills" in reader.get("/index").text
+    reader.post(f"/user/bob@{peer.host}/report", data={"reason": "spam"})
+    UserFactory(username="mod", role=Role.MODERATOR)
+    (report,) = db.session.scalars(sa.select(Report))
+    answer = signed_in(app, "mod").post(f"/moderation/reports/{report.id}/suspend", data={"why": "spam from afar"})
+    assert answer.status_code == 302
+    assert "buy my pills" not in reader.get("/index").text
+    assert reader.get(f"/user/bob@{peer.host}").status_code == 404
+    # What his server sends is still taken, and stays hidden.
+    deliver(client, peer, bob, create(bob, 2, "<p>more pills</p>"))
+    assert "more pills" not in reader.get("/index").text
