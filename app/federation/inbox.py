@@ -150,6 +150,8 @@ def _apply(activity: dict[str, Any], sender: RemoteActor) -> list[tuple[User, st
     subject = activity.get("object")
     if kind == "Update" and isinstance(subject, dict) and subject.get("id") == sender.uri:
         remote.actor_for_key(sender.key_id, refresh=True)  # its key or inbox may have changed
+        if sender.user_id is not None:
+            _account(sender, subject)  # and its account here shows its new summary
         return []
     if kind == "Create" and _concerns_this_server(subject, sender) and (author := _account(sender)) is not None:
         accounts.store_note(subject, author, sender)
@@ -215,10 +217,10 @@ def _react(kind: str, subject: Any, sender: RemoteActor, undone: bool) -> None:
         toggle(account, post)  # it commits
 
 
-def _account(sender: RemoteActor) -> User | None:
-    """The sender's account in the site (made on first need); None for an actor with no usable name."""
+def _account(sender: RemoteActor, document: dict[str, Any] | None = None) -> User | None:
+    """The sender's account in the site (made on first need, updated from `document`); None for an unusable name."""
     try:
-        return accounts.account_of(sender)
+        return accounts.account_of(sender, document)
     except accounts.LookupFailed:
         return None
 

@@ -293,3 +293,11 @@ def test_a_moderator_suspends_a_remote_account_from_its_report(app, client, read
     # What his server sends is still taken, and stays hidden.
     deliver(client, peer, bob, create(bob, 2, "<p>more pills</p>"))
     assert "more pills" not in reader.get("/index").text
+
+
+def test_an_update_of_the_account_changes_its_profile_here(client, reader, peer, bob):
+    found(reader, peer, bob)
+    changed = {**bob.document(), "summary": "<p>Now brewing <b>oolong</b></p>"}
+    peer.documents["/users/bob"] = changed
+    deliver(client, peer, bob, {"id": f"{bob.uri}#updates/1", "type": "Update", "actor": bob.uri, "object": changed})
+    assert "Now brewing oolong" in reader.get(f"/user/bob@{peer.host}").text
