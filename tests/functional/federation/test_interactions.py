@@ -120,3 +120,27 @@ def test_an_actor_without_a_usable_name_is_heard_but_gets_no_account(client, pee
     deliver(client, peer, eve, create(eve, 1, "<p>@alice hi</p>", tag=[mention]))
     deliver(client, peer, eve, {"id": f"{eve.uri}#likes/1", "type": "Like", "actor": eve.uri, "object": ALICE})
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Post)) == 0
+
+
+ODD_OBJECTS = [
+    None,
+    42,
+    [],
+    "not a url",
+    {"type": "Note"},
+    {"type": "Note", "id": ["x"], "attributedTo": {}, "content": 5, "to": "nobody"},
+    {"type": "Note", "id": "x" * 600, "content": "<p>long id</p>", "to": [PUBLIC]},
+    {"type": "Follow", "actor": None, "object": {}},
+    {"type": "Like", "actor": {"id": 1}, "object": ["a"]},
+    {"type": "Announce", "object": {"id": None}},
+]
+
+
+def test_odd_objects_are_taken_or_refused_never_an_error(client, peer, bob, alice):
+    """Every kind acted on, with objects of the wrong shape: each answer is 2xx or 4xx (one app for all: fast)."""
+    for kind in ("Create", "Update", "Delete", "Like", "Announce", "Undo", "Reject", "Accept"):
+        for number, subject in enumerate(ODD_OBJECTS):
+            activity = {"id": f"{bob.uri}#odd/{kind}/{number}", "type": kind, "actor": bob.uri, "object": subject}
+            body, headers = peer.signed(bob, f"{ORIGIN}/inbox", activity)
+            status = client.post("/inbox", data=body, headers=headers).status_code
+            assert status in (202, 400, 403, 404), (kind, subject, status)
