@@ -3,6 +3,7 @@
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask import current_app
 
 from app import media, safety
 from app.conversations.counters import add_to
@@ -83,6 +84,9 @@ def delete(post: Post) -> None:
         add_to(Post.reposts_count, post.repost_of_id, -1)
         db.session.delete(post)
         return
+    federation = current_app.extensions.get("federation")
+    if federation is not None:  # on: the remote accounts it answered or named are told once this commits
+        federation.post_leaving(post)
     if post.in_reply_to_id is not None:
         add_to(Post.replies_count, post.in_reply_to_id, -1)
     _delete_reposts_of(post)

@@ -66,10 +66,10 @@ def init_app(app: Flask) -> None:
         raise ConfigError("FEDERATION=1 needs SERVER_NAME: the public host name accounts and posts are known by")
     app.register_blueprint(bp)
     fanout.install()
-    # The models and app.accounts reach federation through here: what a local account does to a
-    # remote one (`tell_server`), a deleted account (`note_leaving`).
+    # The models, app.accounts and app.conversations reach federation through here: what a local
+    # account does to a remote one (`tell_server`), a deleted account or post (`note_leaving`, `post_leaving`).
     app.extensions["federation"] = SimpleNamespace(
-        tell_server=interactions.tell_server, note_leaving=fanout.note_leaving
+        tell_server=interactions.tell_server, note_leaving=fanout.note_leaving, post_leaving=fanout.post_leaving
     )
     # Servers deliver to the inboxes without a CSRF token: what vouches for them is their signature.
     # The blueprint's site pages (the domain blocks) keep their protection.

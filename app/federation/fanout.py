@@ -10,7 +10,9 @@ the request that published never waits for it, and a rolled-back write sends not
 listeners are installed for an app with FEDERATION on, and do nothing for any other app.
 
 A deleted account is different: app.accounts calls `note_leaving` before its rows go, and its
-remote followers are sent a Delete of the account, signed with the key it had.
+remote followers are sent a Delete of the account, signed with the key it had. A deleted post's
+Delete also reaches the remote accounts it answered or named (`post_leaving`, called by
+app.conversations before its rows go).
 
 What a local account does to a remote one (app.federation.interactions) goes after the commit
 too: a Follow or Like straight to its inbox (`send_later`); a reply to it or a mention of it with
@@ -28,7 +30,7 @@ from flask import Flask, current_app
 from app.extensions import db
 from app.federation import documents
 from app.federation.delivery import deliver_farewell_later, deliver_later, deliver_later_as
-from app.models import ActorKey, Post, RemoteActor, RemoteFollower, User
+from app.models import ActorKey, Mention, Post, RemoteActor, RemoteFollower, User
 from app.tasks import job
 
 log = logging.getLogger(__name__)
@@ -99,6 +101,22 @@ def note_leaving(user: User) -> None:
         documents.delete_of_account(user.username),
     )
     db.session.info.setdefault(FAREWELLS_KEY, []).append(farewell)
+
+
+def post_leaving(post: Post) -> None:
+    """Before a post's rows go (app.conversations.delete): the remote accounts it answered or named get its Delete.
+
+    Its remote followers get it as any Delete (`collect`); these may follow no one here.
+    """
+    if not current_app.config.get("FEDERATION") or post.user_id is None or post.repost_of_id is not None:
+        return
+    named = sa.select(RemoteActor.user_id).join(Mention, Mention.user_id == RemoteActor.user_id)
+    accounts = named.where(Mention.post_id == post.id)
+    if post.in_reply_to_id is not None:
+        answered = sa.select(RemoteActor.user_id).join(Post, Post.user_id == RemoteActor.user_id)
+        accounts = accounts.union(answered.where(Post.id == post.in_reply_to_id))
+    for account_id in db.session.scalars(accounts):
+        address("Delete", post.id, post.user_id, account_id)
 
 
 def send_later(sender_id: int, inbox: str, activity: dict[str, Any]) -> None:

@@ -72,6 +72,18 @@ def test_a_mention_of_a_remote_account_reaches_it_with_its_tag(reader, peer, bob
     assert f'<a href="{bob.uri}" class="mention">@bob@{peer.host}</a>' in mentioning["content"]
 
 
+def test_a_deleted_reply_or_mention_reaches_the_remote_account_too(reader, peer, bob, alice, bobs_note):
+    reader.post(f"/post/{bobs_note.id}", data={"post": "Tea, always"})
+    reader.post("/index", data={"post": f"Ask @bob@{peer.host}"})
+    sent(peer, alice, 2)
+    mine = list(db.session.scalars(sa.select(Post.id).where(Post.user_id == alice.id)))
+    for post_id in mine:
+        reader.post(f"/post/{post_id}/delete")
+    deletes = sent(peer, alice, 2)
+    assert [delete["type"] for delete in deletes] == ["Delete", "Delete"]
+    assert {delete["object"]["id"] for delete in deletes} == {f"{ORIGIN}/post/{post_id}" for post_id in mine}
+
+
 def test_a_remote_like_and_repost_are_counted_and_told(client, reader, peer, bob, alice):
     reader.post("/index", data={"post": "Tea is ready"})
     mine = db.session.scalar(sa.select(Post))
