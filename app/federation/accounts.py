@@ -6,7 +6,8 @@ it as any account. Its actor (inbox, key) is the `remote_actor` row linked to it
 
 `find_account` asks the account's server by WebFinger, reads its actor and the first page of its
 outbox, and keeps what it found: the profile then shows its recent public posts at once.
-`store_note` keeps a public note as a post, its HTML made plain text (app.federation.content).
+`store_note` keeps a public note as a post, its HTML made plain text (app.federation.content) and
+its images links to their files, with their descriptions.
 """
 
 import re
@@ -17,6 +18,7 @@ from urllib.parse import quote
 
 import sqlalchemy as sa
 from flask import current_app
+from markupsafe import escape
 
 from app import conversations
 from app.extensions import db
@@ -36,6 +38,8 @@ FRESH_FOR = timedelta(hours=1)
 OUTBOX_NOTES = 20
 OUTBOX_AFTER_SECONDS = 3
 MAX_USERNAME = 128
+# The attachments of a note kept, as links (the site shows no other server's files).
+MAX_ATTACHMENTS = 4
 # The mentions of a note looked at for accounts of this server.
 MAX_NAMED = 20
 
@@ -121,7 +125,7 @@ def store_note(note: Any, author: User, actor: RemoteActor) -> Post | None:
     known = db.session.scalar(sa.select(Post).where(Post.uri == note["id"]))
     if known is not None:
         return known
-    text = note_text(note.get("content") or "", current_app.config["SERVER_NAME"])
+    text = "\n\n".join(part for part in (_text_of(note), _attachment_links(note)) if part)
     if not text:
         return None
     languages = note.get("contentMap")
@@ -141,7 +145,7 @@ def update_note(note: Any, actor: RemoteActor) -> None:
     if not _is_public_note_of(note, actor):
         return
     post = db.session.scalar(sa.select(Post).where(Post.uri == note["id"], Post.user_id == actor.user_id))
-    text = note_text(note.get("content") or "", current_app.config["SERVER_NAME"])
+    text = "\n\n".join(part for part in (_text_of(note), _attachment_links(note)) if part)
     if post is not None and text:
         post.body = text
 
@@ -153,6 +157,27 @@ def delete_note(uri: Any, actor: RemoteActor) -> None:
     post = db.session.scalar(sa.select(Post).where(Post.uri == uri, Post.user_id == actor.user_id))
     if post is not None:
         conversations.delete(post)
+
+
+def _text_of(note: dict[str, Any]) -> str:
+    content = note.get("content")
+    return note_text(content, current_app.config["SERVER_NAME"]) if isinstance(content, str) else ""
+
+
+def _attachment_links(note: dict[str, Any]) -> str:
+    """A note's images as lines of text: their description and URL (the files stay on their server)."""
+    attachments = note.get("attachment")
+    lines = []
+    for item in attachments[:MAX_ATTACHMENTS] if isinstance(attachments, list) else []:
+        url = item.get("url") if isinstance(item, dict) else None
+        if isinstance(url, list):  # Mastodon may give several links, the first the file's
+            url = next((link.get("href") for link in url if isinstance(link, dict)), None)
+        if not isinstance(url, str) or not url.startswith(("https://", "http://")) or len(url) > remote.MAX_URI:
+            continue
+        name = item.get("name") if isinstance(item.get("name"), str) else ""
+        description = note_text(escape(name), current_app.config["SERVER_NAME"])[:200]
+        lines.append(f"{description}: {url}" if description else url)
+    return "\n".join(lines)
 
 
 def _is_public_note_of(note: Any, actor: RemoteActor) -> bool:

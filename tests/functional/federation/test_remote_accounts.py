@@ -301,3 +301,19 @@ def test_an_update_of_the_account_changes_its_profile_here(client, reader, peer,
     peer.documents["/users/bob"] = changed
     deliver(client, peer, bob, {"id": f"{bob.uri}#updates/1", "type": "Update", "actor": bob.uri, "object": changed})
     assert "Now brewing oolong" in reader.get(f"/user/bob@{peer.host}").text
+
+
+def test_a_notes_images_are_kept_as_links_with_their_descriptions(client, reader, peer, bob):
+    found(reader, peer, bob)
+    reader.post(f"/follow/bob@{peer.host}")
+    images = [
+        {"type": "Document", "mediaType": "image/png", "url": "https://files.example/cat.png", "name": "A cat & a dog"},
+        {"type": "Image", "url": [{"type": "Link", "href": "https://files.example/sea.jpg"}], "name": None},
+        {"type": "Document", "url": "javascript:alert(1)", "name": "no"},
+    ]
+    deliver(client, peer, bob, create(bob, 1, "<p>Look</p>", attachment=images))
+    kept = db.session.scalar(sa.select(Post))
+    assert kept.body == "Look\n\nA cat & a dog: https://files.example/cat.png\nhttps://files.example/sea.jpg"
+    home = reader.get("/index").text
+    assert '<a href="https://files.example/cat.png" rel="nofollow noopener ugc">' in home
+    assert "<img" not in home.split("Look", 1)[1].split("</article>", 1)[0]
