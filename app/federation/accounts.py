@@ -97,6 +97,13 @@ def account_of(actor: RemoteActor, document: dict[str, Any] | None = None) -> Us
             user = User(username=username, domain=actor.domain, email=None, confirmed=True)
             db.session.add(user)
             db.session.flush()
+        else:  # the account's old actor (another id for the same name) no longer stands for it
+            db.session.execute(
+                sa.update(RemoteActor)
+                .where(RemoteActor.user_id == user.id, RemoteActor.id != actor.id)
+                .values(user_id=None)
+                .execution_options(synchronize_session=False)
+            )
         actor.user_id = user.id
     if document is not None:
         summary = document.get("summary")

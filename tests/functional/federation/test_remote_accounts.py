@@ -4,12 +4,14 @@ The other server is the loopback peer (tests/support/peers.py): it answers WebFi
 its actors and outboxes, records what it is sent and signs what it delivers, as Mastodon would.
 """
 
+from datetime import timedelta
+
 import sqlalchemy as sa
 from werkzeug.datastructures import Headers
 
 from app.extensions import db
 from app.federation.signatures import verify
-from app.models import Activity, Post, RemoteActor, Report, Role, User
+from app.models import Activity, Post, RemoteActor, Report, Role, User, utcnow
 from app.moderation.overview import counts, daily_activity
 from tests.functional.federation.activities import create, deliver, found, note, signed_by
 from tests.support.auth import signed_in
@@ -317,3 +319,14 @@ def test_a_notes_images_are_kept_as_links_with_their_descriptions(client, reader
     home = reader.get("/index").text
     assert '<a href="https://files.example/cat.png" rel="nofollow noopener ugc">' in home
     assert "<img" not in home.split("Look", 1)[1].split("</article>", 1)[0]
+
+
+def test_an_account_whose_actor_moved_is_found_again(client, reader, peer, bob):
+    found(reader, peer, bob)
+    db.session.execute(sa.update(RemoteActor).values(uri=f"{bob.uri}-old", key_id=f"{bob.uri}-old#main-key"))
+    db.session.execute(sa.update(RemoteActor).values(fetched_at=utcnow() - timedelta(days=1)))
+    db.session.commit()
+    assert found(reader, peer, bob).status_code == 200
+    actors = db.session.execute(sa.select(RemoteActor.uri, RemoteActor.user_id).order_by(RemoteActor.id)).all()
+    account = db.session.scalar(User.by_username(f"bob@{peer.host}"))
+    assert [tuple(row) for row in actors] == [(f"{bob.uri}-old", None), (bob.uri, account.id)]
